@@ -1,0 +1,32 @@
+// The exported ABI: raw pointers (byte offsets into the exported memory) and numbers.
+// JavaScript owns the memory above heap_base() and plans every buffer; nothing here
+// allocates. Each kernel exists for f32 and f64.
+import { gemm } from './gemm';
+import { activate } from './activations';
+import { forward, backward } from './mlp';
+
+export function heap_base(): usize { return __heap_base; }
+
+/** 1 in the relaxed-SIMD build (fused multiply-add), 0 in the portable one. */
+export function relaxed_simd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
+
+export function forward_f32(plan: usize): void { forward<f32>(plan); }
+export function forward_f64(plan: usize): void { forward<f64>(plan); }
+export function backward_f32(plan: usize): void { backward<f32>(plan); }
+export function backward_f64(plan: usize): void { backward<f64>(plan); }
+
+export function gemm_f32(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+                         M: i32, N: i32, K: i32, mode: i32, bias: usize): void {
+  gemm<f32>(A, sam, sak, B, ldb, C, ldc, M, N, K, mode, bias);
+}
+export function gemm_f64(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+                         M: i32, N: i32, K: i32, mode: i32, bias: usize): void {
+  gemm<f64>(A, sam, sak, B, ldb, C, ldc, M, N, K, mode, bias);
+}
+
+export function activate_f32(act: i32, Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
+  activate<f32>(act, Z, A, S1, S2, S3, n, order);
+}
+export function activate_f64(act: i32, Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
+  activate<f64>(act, Z, A, S1, S2, S3, n, order);
+}

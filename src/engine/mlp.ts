@@ -1,0 +1,474 @@
+// Mlp: a fully connected network in WebAssembly memory, with jets of its outputs with
+// respect to its inputs (forward mode in x) and parameter gradients of any loss on
+// those jets (reverse mode in W, b). Parameters and gradients are one flat buffer each
+// (layer by layer: W [outP][inP] then b [outP], feature dimensions padded to whole SIMD
+// vectors with zeros), so optimizers update them in place.
+import { JetfitError } from '../errors.js';
+import { getCore, type Core } from '../runtime/core.js';
+import { activationId, hasSecondDerivative, type Activation } from './activation.js';
+import { allocReal, bytesOf, checkDType, padded, type DType, type Real } from './dtype.js';
+import { initializer, type Initializer } from './init.js';
+import { cotangentKeys, jetOrder, missingFor, pairIndex, specFromCotangents, specFromRequest, specKey,
+  type Cotangents, type JetRequest, type JetSpec } from './jet-spec.js';
+import { Plan, type LayerLayout } from './plan.js';
+import { batchSize, copyPoints, type Points } from './points.js';
+
+/** Options of `new Mlp`. */
+export interface MlpOptions {
+  /** layer sizes [inputs, hidden..., outputs], at least two positive integers */
+  sizes: readonly number[];
+  /** hidden-layer activation (the output layer is linear); default 'tanh' */
+  activation?: Activation;
+  /** parameter and jet precision; default 'float32' */
+  dtype?: DType;
+  /** seed of the initial weights; the same seed gives the same network */
+  seed?: number;
+  /** weight initialisation; default 'glorotUniform' (biases start at zero) */
+  init?: Initializer;
+}
+
+/** One layer's parameters: W row-major [out][in], b [out]. */
+export interface LayerParams {
+  W: Real;
+  b: Real;
+}
+
+/** Parameters as given to setParams: any flat numbers of the right lengths. */
+export interface LayerParamsInput {
+  W: ArrayLike<number>;
+  b: ArrayLike<number>;
+}
+
+/** Jets of the outputs at a batch of points (flat, row-major, the network's dtype). */
+export interface Jets {
+  /** number of points B */
+  readonly batch: number;
+  /** outputs [B][m] */
+  readonly y: Real;
+  /** dy/dx [B][m][n] (when asked for) */
+  readonly jacobian?: Real;
+  /** Laplacian of each output [B][m] (when asked for) */
+  readonly laplacian?: Real;
+  /** d²y/dx_i² [B][m][n] (hessian: 'diag') */
+  readonly hessianDiag?: Real;
+  /** d²y/dx_i dx_j [B][m][n][n] (hessian: 'full') */
+  readonly hessian?: Real;
+}
+
+/** Options of a backward pass. */
+export interface BackwardOptions {
+  /** add into the gradient buffer instead of overwriting it (for losses with several terms) */
+  accumulate?: boolean;
+}
+
+const MAX_PLANS = 6;
+
+/** A multilayer perceptron with input jets and second-order parameter gradients. */
+export class Mlp {
+  /** layer sizes [n, ..., m] */
+  readonly sizes: readonly number[];
+  /** hidden activation */
+  readonly activation: Activation;
+  /** element type */
+  readonly dtype: DType;
+  /** number of inputs n */
+  readonly inputs: number;
+  /** number of outputs m */
+  readonly outputs: number;
+  /** number of trainable scalars (weights and biases, without padding) */
+  readonly parameterCount: number;
+
+  private readonly core: Core;
+  private readonly layout: LayerLayout[] = [];
+  private readonly S: number;
+  private paramsPtr = 0;
+  private gradsPtr = 0;
+  private wtPtr = 0;
+  /** length of the flat (padded) parameter buffer, in elements */
+  private readonly flatLength: number;
+  private readonly plans = new Map<string, Plan>();
+  private disposed = false;
+  private version = 0;
+
+  /** @param options sizes, activation, dtype, seed, init */
+  constructor(options: MlpOptions) {
+    this.core = getCore('new Mlp');
+    if (typeof options !== 'object' || options === null) {
+      throw new JetfitError('new Mlp(options): expected an options object like { sizes: [2, 50, 1] }');
+    }
+    const sizes = options.sizes;
+    if (!Array.isArray(sizes) || sizes.length < 2) {
+      throw new JetfitError(`sizes: expected at least two layer sizes [inputs, ..., outputs], got ${JSON.stringify(sizes)}`);
+    }
+    sizes.forEach((s, i) => {
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 1) {
+        throw new JetfitError(`sizes[${i}]: expected a positive integer, got ${JSON.stringify(s)}`);
+      }
+    });
+    this.sizes = Object.freeze([...sizes]);
+    this.activation = options.activation ?? 'tanh';
+    const act = activationId(this.activation, 'activation');
+    this.dtype = checkDType(options.dtype ?? 'float32', 'dtype');
+    if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
+      throw new JetfitError(`seed: expected a finite number, got ${JSON.stringify(options.seed)}`);
+    }
+    const draw = initializer(options.init ?? 'glorotUniform', options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.S = bytesOf(this.dtype);
+    this.inputs = sizes[0]!;
+    this.outputs = sizes[sizes.length - 1]!;
+
+    let flat = 0, wt = 0, count = 0;
+    const shapes = sizes.slice(1).map((out, i) => {
+      const inn = sizes[i]!;
+      const inP = padded(inn, this.dtype), outP = padded(out, this.dtype);
+      const s = { in: inn, out, inP, outP, w: flat, wt };
+      flat += outP * inP + outP;
+      wt += inP * outP;
+      count += out * inn + out;
+      return s;
+    });
+    this.flatLength = flat;
+    this.parameterCount = count;
+    const heap = this.core.heap;
+    try {
+      this.paramsPtr = heap.alloc(flat * this.S, 'the parameters');
+      this.gradsPtr = heap.alloc(flat * this.S, 'the gradients');
+      this.wtPtr = heap.alloc(wt * this.S, 'the transposed weights');
+    } catch (e) {
+      heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
+      throw e;
+    }
+    shapes.forEach((s, i) => {
+      this.layout.push({
+        in: s.in, out: s.out, inP: s.inP, outP: s.outP,
+        W: this.paramsPtr + s.w * this.S, b: this.paramsPtr + (s.w + s.outP * s.inP) * this.S,
+        Wbar: this.gradsPtr + s.w * this.S, bbar: this.gradsPtr + (s.w + s.outP * s.inP) * this.S,
+        Wt: this.wtPtr + s.wt * this.S,
+        act: i < shapes.length - 1 ? act : 0,
+      });
+    });
+    const view = this.view();
+    view.fill(0, this.paramsPtr / this.S, this.paramsPtr / this.S + flat);
+    view.fill(0, this.gradsPtr / this.S, this.gradsPtr / this.S + flat);
+    for (const l of this.layout) {
+      const w = l.W / this.S;
+      for (let o = 0; o < l.out; o++) for (let i = 0; i < l.in; i++) view[w + o * l.inP + i] = draw(l.in, l.out);
+    }
+  }
+
+  private view(): Real {
+    return this.dtype === 'float64' ? this.core.heap.f64 : this.core.heap.f32;
+  }
+
+  private check(what: string): void {
+    if (this.disposed) throw new JetfitError(`${what}: this Mlp was disposed; create a new one`);
+  }
+
+  /** A copy of the parameters: per layer W [out][in] row-major and b [out], in the network's dtype. */
+  getParams(): LayerParams[] {
+    this.check('getParams');
+    const v = this.view();
+    return this.layout.map((l) => {
+      const W = allocReal(this.dtype, l.out * l.in), b = allocReal(this.dtype, l.out);
+      const w = l.W / this.S, bb = l.b / this.S;
+      for (let o = 0; o < l.out; o++) W.set(v.subarray(w + o * l.inP, w + o * l.inP + l.in), o * l.in);
+      b.set(v.subarray(bb, bb + l.out));
+      return { W, b };
+    });
+  }
+
+  /**
+   * Replaces every parameter. `params` has getParams()'s layout; every length and value is
+   * checked before anything is written, so a failed call changes nothing.
+   */
+  setParams(params: readonly LayerParamsInput[]): void {
+    this.check('setParams');
+    if (!Array.isArray(params) || params.length !== this.layout.length) {
+      throw new JetfitError(`params: expected an array of ${this.layout.length} layers ({ W, b } each), got ` +
+        `${Array.isArray(params) ? `${params.length} layers` : typeof params}`);
+    }
+    this.layout.forEach((l, i) => {
+      const p = params[i];
+      if (!p || typeof p !== 'object') throw new JetfitError(`params[${i}]: expected { W, b }, got ${String(p)}`);
+      checkArray(p.W, l.out * l.in, `params[${i}].W`, `[${l.out}][${l.in}] row-major`);
+      checkArray(p.b, l.out, `params[${i}].b`, `[${l.out}]`);
+    });
+    const v = this.view();
+    this.layout.forEach((l, i) => {
+      const { W, b } = params[i]!;
+      const w = l.W / this.S, bb = l.b / this.S;
+      for (let o = 0; o < l.out; o++) for (let j = 0; j < l.in; j++) v[w + o * l.inP + j] = W[o * l.in + j]!;
+      for (let o = 0; o < l.out; o++) v[bb + o] = b[o]!;
+    });
+    this.version++;
+  }
+
+  /** Jets of the outputs at the points x: y always; Jacobian, Hessian or Laplacian when asked. */
+  evaluate(x: Points, request?: JetRequest): Jets {
+    const spec = this.specFor(request, 'evaluate(x, options)');
+    const plan = this.run(x, spec, false);
+    return this.readJets(plan, spec, request);
+  }
+
+  /**
+   * The same jets as evaluate, keeping the pass so that `pass.backward(cotangents)` can
+   * give parameter gradients without recomputing the forward pass.
+   */
+  forward(x: Points, request?: JetRequest): ForwardPass {
+    const spec = this.specFor(request, 'forward(x, options)');
+    const plan = this.run(x, spec, true);
+    return new ForwardPass(this, plan, plan.generation, this.version, this.readJets(plan, spec, request));
+  }
+
+  /**
+   * The gradient with respect to every W and b of Σ (cotangent × jet component) over all
+   * entries given, i.e. the vector-Jacobian product of the jets. Only the jet components
+   * the cotangents refer to are computed.
+   */
+  gradients(x: Points, cotangents: Cotangents): LayerParams[] {
+    this.check('gradients');
+    const spec = specFromCotangents(this.inputs, cotangents, 'cotangents');
+    this.checkSecondOrder(spec, 'cotangents');
+    const plan = this.run(x, spec, true);
+    this.backwardPlan(plan, cotangents, false);
+    return this.readGradients();
+  }
+
+  /** Frees the network's WebAssembly memory; any later use is an error. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const p of this.plans.values()) p.release();
+    this.plans.clear();
+    const heap = this.core.heap;
+    heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
+    this.disposed = true;
+  }
+
+  // ---- internals (used by ForwardPass and by training) ----
+
+  /** @internal the flat padded parameter buffer, a live view (re-fetch after any allocation) */
+  parameterView(): Real {
+    this.check('parameters');
+    const o = this.paramsPtr / this.S;
+    return this.view().subarray(o, o + this.flatLength);
+  }
+
+  /** @internal the flat padded gradient buffer, a live view */
+  gradientView(): Real {
+    this.check('gradients');
+    const o = this.gradsPtr / this.S;
+    return this.view().subarray(o, o + this.flatLength);
+  }
+
+  /** @internal marks the parameters as changed in place (stored passes become stale) */
+  parametersChanged(): void {
+    this.version++;
+  }
+
+  /** @internal */
+  get parameterVersion(): number {
+    return this.version;
+  }
+
+  private specFor(request: JetRequest | undefined, argument: string): JetSpec {
+    this.check(argument.split('(')[0]!);
+    const spec = specFromRequest(this.inputs, request, argument);
+    this.checkSecondOrder(spec, argument);
+    return spec;
+  }
+
+  private checkSecondOrder(spec: JetSpec, argument: string): void {
+    if (jetOrder(spec) === 2 && !hasSecondDerivative(this.activation)) {
+      throw new JetfitError(`${argument}: second derivatives were asked for, but the network uses ` +
+        `'${this.activation}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
+        "would be identically zero and a loss on it could not train the network. Use a smooth activation such as 'tanh', 'silu' or 'gelu'");
+    }
+  }
+
+  private planFor(batch: number, spec: JetSpec): Plan {
+    const key = `${batch}#${specKey(spec)}`;
+    let plan = this.plans.get(key);
+    if (plan) {
+      this.plans.delete(key);
+      this.plans.set(key, plan);
+      return plan;
+    }
+    if (this.plans.size >= MAX_PLANS) {
+      const [oldKey, old] = this.plans.entries().next().value as [string, Plan];
+      old.release();
+      this.plans.delete(oldKey);
+    }
+    plan = new Plan(this.core, this.layout, batch, spec, this.dtype);
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  /** @internal copies x in and runs the forward pass of the plan for (batch, spec) */
+  run(x: Points, spec: JetSpec, keep: boolean): Plan {
+    const batch = batchSize(x, this.inputs, 'x');
+    const plan = this.planFor(batch, spec);
+    copyPoints(x, this.inputs, this.layout[0]!.inP, this.view(), plan.x / this.S, 'x');
+    plan.setFlags(keep, false);
+    const ex = this.core.exports;
+    if (this.dtype === 'float64') ex.forward_f64(plan.words); else ex.forward_f32(plan.words);
+    plan.generation++;
+    return plan;
+  }
+
+  private readJets(plan: Plan, spec: JetSpec, request: JetRequest | undefined): Jets {
+    const B = plan.batch, m = this.outputs, n = this.inputs;
+    const mP = this.layout[this.layout.length - 1]!.outP;
+    const v = this.view();
+    const base = plan.out / this.S;
+    const blk = B * mP;
+    const block = (k: number, out: Real, stride: number, offset: number): void => {
+      const o = base + k * blk;
+      for (let p = 0; p < B; p++) for (let j = 0; j < m; j++) out[(p * m + j) * stride + offset] = v[o + p * mP + j]!;
+    };
+    const y = allocReal(this.dtype, B * m);
+    block(0, y, 1, 0);
+    const r: { batch: number; y: Real; jacobian?: Real; laplacian?: Real; hessianDiag?: Real; hessian?: Real } = { batch: B, y };
+    const req = request ?? {};
+    const nd = spec.dirs.length;
+    if (req.jacobian) {
+      const J = allocReal(this.dtype, B * m * n);
+      spec.dirs.forEach((i, d) => block(1 + d, J, n, i));
+      r.jacobian = J;
+    }
+    if (req.hessian === 'diag') {
+      const Hd = allocReal(this.dtype, B * m * n);
+      for (let i = 0; i < n; i++) block(1 + nd + pairIndex(spec, i, i), Hd, n, i);
+      r.hessianDiag = Hd;
+    }
+    if (req.hessian === 'full') {
+      const Hf = allocReal(this.dtype, B * m * n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) block(1 + nd + pairIndex(spec, i, j), Hf, n * n, i * n + j);
+      r.hessian = Hf;
+    }
+    if (req.hessian === 'laplacian' || req.laplacian) {
+      const lap = allocReal(this.dtype, B * m);
+      if (spec.laplacian) block(1 + nd + spec.pairs.length, lap, 1, 0);
+      else {
+        const t = allocReal(this.dtype, B * m);
+        for (let i = 0; i < n; i++) {
+          block(1 + nd + pairIndex(spec, i, i), t, 1, 0);
+          for (let e = 0; e < t.length; e++) lap[e]! += t[e]!;
+        }
+      }
+      r.laplacian = lap;
+    }
+    return r;
+  }
+
+  /** @internal writes the output cotangents into the plan and runs the backward pass */
+  backwardPlan(plan: Plan, c: Cotangents, accumulate: boolean): void {
+    const keys = cotangentKeys(c, 'cotangents');
+    const spec = plan.spec, B = plan.batch, m = this.outputs, n = this.inputs;
+    const missing = missingFor(spec, n, c);
+    if (missing) throw new JetfitError(`cotangents: they refer to ${missing.split(' (')[0]}, which this forward pass did not compute; ${missing.split(' (')[1]!.replace(')', '')}`);
+    const lengths: Record<string, [number, string]> = {
+      y: [B * m, `[${B}][${m}]`], jacobian: [B * m * n, `[${B}][${m}][${n}]`], laplacian: [B * m, `[${B}][${m}]`],
+      hessianDiag: [B * m * n, `[${B}][${m}][${n}]`], hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
+    };
+    for (const k of keys) checkArray(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1]);
+    const mP = this.layout[this.layout.length - 1]!.outP;
+    const v = this.view();
+    const base = plan.g0 / this.S;
+    const blk = B * mP;
+    const K = plan.blocks, nd = spec.dirs.length;
+    v.fill(0, base, base + K * blk);
+    const add = (k: number, src: ArrayLike<number>, stride: number, offset: number, scale = 1): void => {
+      const o = base + k * blk;
+      for (let p = 0; p < B; p++) for (let j = 0; j < m; j++) v[o + p * mP + j]! += scale * src[(p * m + j) * stride + offset]!;
+    };
+    if (c.y) add(0, c.y, 1, 0);
+    if (c.jacobian) spec.dirs.forEach((i, d) => add(1 + d, c.jacobian!, n, i));
+    if (c.hessianDiag) for (let i = 0; i < n; i++) add(1 + nd + pairIndex(spec, i, i), c.hessianDiag, n, i);
+    if (c.hessian) {
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) add(1 + nd + pairIndex(spec, i, j), c.hessian, n * n, i * n + j);
+    }
+    if (c.laplacian) {
+      if (spec.laplacian) add(1 + nd + spec.pairs.length, c.laplacian, 1, 0);
+      else for (let i = 0; i < n; i++) add(1 + nd + pairIndex(spec, i, i), c.laplacian, 1, 0);
+    }
+    plan.setFlags(true, accumulate);
+    const ex = this.core.exports;
+    if (this.dtype === 'float64') ex.backward_f64(plan.words); else ex.backward_f32(plan.words);
+  }
+
+  /** @internal copies the gradient buffer out in getParams() layout */
+  readGradients(): LayerParams[] {
+    const v = this.view();
+    return this.layout.map((l) => {
+      const W = allocReal(this.dtype, l.out * l.in), b = allocReal(this.dtype, l.out);
+      const w = l.Wbar / this.S, bb = l.bbar / this.S;
+      for (let o = 0; o < l.out; o++) W.set(v.subarray(w + o * l.inP, w + o * l.inP + l.in), o * l.in);
+      b.set(v.subarray(bb, bb + l.out));
+      return { W, b };
+    });
+  }
+}
+
+function checkArray(a: unknown, length: number, argument: string, shape: string): void {
+  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
+    throw new JetfitError(`${argument}: expected an array of ${length} numbers (${shape}), got ${a === null ? 'null' : typeof a}`);
+  }
+  const arr = a as ArrayLike<number>;
+  if (arr.length !== length) {
+    throw new JetfitError(`${argument}: expected ${length} numbers (${shape}), got ${arr.length}`);
+  }
+  for (let i = 0; i < length; i++) {
+    const x = arr[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new JetfitError(`${argument}: entry ${i} is ${String(x)}; every value must be a finite number`);
+    }
+  }
+}
+
+/** A forward pass kept for one backward pass (see Mlp.forward). */
+export class ForwardPass implements Jets {
+  /** number of points */
+  readonly batch: number;
+  /** outputs [B][m] */
+  readonly y: Real;
+  /** dy/dx [B][m][n] (when asked for) */
+  readonly jacobian?: Real;
+  /** Laplacian [B][m] (when asked for) */
+  readonly laplacian?: Real;
+  /** Hessian diagonal [B][m][n] (when asked for) */
+  readonly hessianDiag?: Real;
+  /** full Hessian [B][m][n][n] (when asked for) */
+  readonly hessian?: Real;
+
+  /** @internal */
+  constructor(private readonly net: Mlp, private readonly plan: Plan, private readonly generation: number,
+              private readonly version: number, jets: Jets) {
+    this.batch = jets.batch;
+    this.y = jets.y;
+    if (jets.jacobian) this.jacobian = jets.jacobian;
+    if (jets.laplacian) this.laplacian = jets.laplacian;
+    if (jets.hessianDiag) this.hessianDiag = jets.hessianDiag;
+    if (jets.hessian) this.hessian = jets.hessian;
+  }
+
+  /**
+   * Parameter gradients of Σ (cotangent × jet component), reusing this pass's stored
+   * activations and jets (no recomputation). Layout as getParams().
+   */
+  backward(cotangents: Cotangents, options?: BackwardOptions): LayerParams[] {
+    this.backwardInPlace(cotangents, options);
+    return this.net.readGradients();
+  }
+
+  /** @internal backward into the network's flat gradient buffer, without copying out */
+  backwardInPlace(cotangents: Cotangents, options?: BackwardOptions): void {
+    if (this.plan.disposed) throw new JetfitError('backward: this pass was released (its network was disposed, or many passes of other shapes came after it); run forward again');
+    if (this.plan.generation !== this.generation) {
+      throw new JetfitError('backward: a later forward pass with the same batch size and jets has overwritten this one; run forward again');
+    }
+    if (this.net.parameterVersion !== this.version) {
+      throw new JetfitError('backward: the parameters changed since this forward pass; run forward again');
+    }
+    this.net.backwardPlan(this.plan, cotangents, options?.accumulate === true);
+  }
+}

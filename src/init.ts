@@ -1,0 +1,21 @@
+// init(): loads the WebAssembly core. With no argument it loads the .wasm shipped next
+// to this file (the relaxed-SIMD build where the runtime validates it): from the file
+// system under Node, Deno and Bun, with fetch elsewhere.
+import { initCore, type CoreInfo } from './runtime/core.js';
+import type { CoreSource } from './runtime/load.js';
+
+function defaultSource(relaxed: boolean): CoreSource {
+  // Literal URLs, so that bundlers see and copy both files.
+  return relaxed ? new URL('./jetfit-relaxed.wasm', import.meta.url) : new URL('./jetfit.wasm', import.meta.url);
+}
+
+/**
+ * Loads the WebAssembly core; call (and await) it once before creating networks. It is
+ * idempotent: later calls return the first call's result.
+ * @param source where to load the core from when the default location does not work
+ *   (browsers and edge runtimes): a compiled WebAssembly.Module, the bytes of
+ *   jetfit.wasm, a URL, or a Response.
+ */
+export function init(source?: CoreSource): Promise<CoreInfo> {
+  return initCore(source, defaultSource);
+}
