@@ -6,7 +6,7 @@
 // outputs may be null pointers. The jet rules need s^(k) up to the jet order, and the
 // backward pass one more.
 import { lanes, vfma, vsplat } from './simd';
-import { vexp, vtanh, vsigmoid } from './vmath';
+import { vexp, vtanh } from './vmath';
 
 export const ACT_IDENTITY = 0;
 export const ACT_TANH = 1;
@@ -22,19 +22,29 @@ export const ACT_RELU = 7;
   v128.store(p + o, v);
 }
 
+// Saturated units have tiny derivatives (1 - t², σ(1 - σ)); computing them by
+// subtracting from 1 would leave only rounding noise in float32. So the complement
+// 1 - σ(x) = e^{-x}/(1 + e^{-x}) is formed directly from the same exponential.
+
 function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0);
+  const one = vsplat<T>(1.0), mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0), four = vsplat<T>(4.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
-    const t = vtanh<T>(v128.load(Z + o));
+    const z = v128.load(Z + o);
+    const ax = v128.abs<T>(z);
+    const small = v128.lt<T>(ax, vsplat<T>(0.625));
+    const t = vtanh<T>(z);
     put(A, o, t);
     if (order >= 1) {
-      const s1 = v128.sub<T>(one, v128.mul<T>(t, t));
+      // sech² = 4e/(1 + e)² with e = e^{-2|z|}; 1 - t² where |t| < 0.56 and nothing cancels.
+      const e = vexp<T>(v128.mul<T>(ax, mtwo));
+      const r = v128.div<T>(one, v128.add<T>(one, e));
+      const s1 = v128.bitselect(v128.sub<T>(one, v128.mul<T>(t, t)), v128.mul<T>(v128.mul<T>(four, e), v128.mul<T>(r, r)), small);
       put(S1, o, s1);
       if (order >= 2) {
         put(S2, o, v128.mul<T>(v128.mul<T>(mtwo, t), s1));
-        // s''' = s'(6t² - 2)
+        // third derivative: s'(6t² - 2)
         if (order >= 3) put(S3, o, v128.mul<T>(s1, vfma<T>(six, v128.mul<T>(t, t), mtwo)));
       }
     }
@@ -43,17 +53,19 @@ function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
 
 function sigmoidBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), two = vsplat<T>(2.0), six = vsplat<T>(6.0);
+  const one = vsplat<T>(1.0), six = vsplat<T>(6.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
-    const s = vsigmoid<T>(v128.load(Z + o));
+    const e = vexp<T>(v128.neg<T>(v128.load(Z + o)));
+    const s = v128.div<T>(one, v128.add<T>(one, e));
     put(A, o, s);
     if (order >= 1) {
-      const s1 = v128.mul<T>(s, v128.sub<T>(one, s));
+      const c = v128.mul<T>(e, s); // 1 - σ
+      const s1 = v128.mul<T>(s, c);
       put(S1, o, s1);
       if (order >= 2) {
-        put(S2, o, v128.mul<T>(s1, v128.sub<T>(one, v128.mul<T>(two, s))));
-        // s''' = s'(1 - 6s + 6s²) = s'(1 - 6 s')
+        put(S2, o, v128.mul<T>(s1, v128.sub<T>(c, s)));
+        // third derivative: s'(1 - 6s + 6s²) = s'(1 - 6 s')
         if (order >= 3) put(S3, o, v128.mul<T>(s1, v128.sub<T>(one, v128.mul<T>(six, s1))));
       }
     }
@@ -67,13 +79,15 @@ function siluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
-    const g = vsigmoid<T>(z);
+    const e = vexp<T>(v128.neg<T>(z));
+    const g = v128.div<T>(one, v128.add<T>(one, e));
     put(A, o, v128.mul<T>(z, g));
     if (order >= 1) {
-      const g1 = v128.mul<T>(g, v128.sub<T>(one, g));
+      const c = v128.mul<T>(e, g);
+      const g1 = v128.mul<T>(g, c);
       put(S1, o, vfma<T>(z, g1, g));
       if (order >= 2) {
-        const g2 = v128.mul<T>(g1, v128.sub<T>(one, v128.mul<T>(two, g)));
+        const g2 = v128.mul<T>(g1, v128.sub<T>(c, g));
         put(S2, o, vfma<T>(z, g2, v128.mul<T>(two, g1)));
         if (order >= 3) {
           const g3 = v128.mul<T>(g1, v128.sub<T>(one, v128.mul<T>(six, g1)));
@@ -84,43 +98,42 @@ function siluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
   }
 }
 
-// gelu(z) = z g(z), g = (1 + tanh(u))/2, u = c(z + a z³): derivatives of tanh(u(z)) by
-// Faà di Bruno, then the product rule as for silu.
+// gelu(z) = z g(z), g = (1 + tanh u)/2 = σ(2u), u = c(z + a z³): derivatives of tanh(u(z))
+// by Faà di Bruno (τk = tanh^(k) at u), then the product rule as for silu.
 function geluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
   const c = 0.7978845608028654, a = 0.044715;
   const one = vsplat<T>(1.0), half = vsplat<T>(0.5), two = vsplat<T>(2.0), three = vsplat<T>(3.0);
-  const mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0);
+  const mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0), four = vsplat<T>(4.0);
   const vc = vsplat<T>(c), vca3 = vsplat<T>(3.0 * a * c), vca6 = vsplat<T>(6.0 * a * c), va = vsplat<T>(a);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
     const z2 = v128.mul<T>(z, z);
     const u = v128.mul<T>(vc, vfma<T>(va, v128.mul<T>(z2, z), z));
-    const t = vtanh<T>(u);
-    const g = v128.mul<T>(half, v128.add<T>(one, t));
+    const e = vexp<T>(v128.mul<T>(mtwo, u));
+    const g = v128.div<T>(one, v128.add<T>(one, e)); // σ(2u)
     put(A, o, v128.mul<T>(z, g));
     if (order >= 1) {
+      const gc = v128.mul<T>(e, g);                   // 1 - σ(2u)
+      const t = v128.sub<T>(g, gc);                   // tanh u
+      const tau1 = v128.mul<T>(four, v128.mul<T>(g, gc));
       const u1 = vfma<T>(vca3, z2, vc);
-      const tau1 = v128.sub<T>(one, v128.mul<T>(t, t));
-      const T1 = v128.mul<T>(tau1, u1);
-      const g1 = v128.mul<T>(half, T1);
+      const g1 = v128.mul<T>(half, v128.mul<T>(tau1, u1));
       put(S1, o, vfma<T>(z, g1, g));
       if (order >= 2) {
         const u2 = v128.mul<T>(vca6, z);
         const tau2 = v128.mul<T>(v128.mul<T>(mtwo, t), tau1);
         const u1s = v128.mul<T>(u1, u1);
-        const T2 = vfma<T>(tau2, u1s, v128.mul<T>(tau1, u2));
-        const g2 = v128.mul<T>(half, T2);
+        const g2 = v128.mul<T>(half, vfma<T>(tau2, u1s, v128.mul<T>(tau1, u2)));
         put(S2, o, vfma<T>(z, g2, v128.mul<T>(two, g1)));
         if (order >= 3) {
           const tau3 = v128.mul<T>(tau1, vfma<T>(six, v128.mul<T>(t, t), mtwo));
-          // T''' = τ3 u'³ + 3 τ2 u' u'' + τ1 u'''
+          // T3 = τ3 u'³ + 3 τ2 u' u'' + τ1 u'''
           let T3 = v128.mul<T>(tau1, vca6);
           T3 = vfma<T>(v128.mul<T>(three, tau2), v128.mul<T>(u1, u2), T3);
           T3 = vfma<T>(tau3, v128.mul<T>(u1s, u1), T3);
-          const g3 = v128.mul<T>(half, T3);
-          put(S3, o, vfma<T>(z, g3, v128.mul<T>(three, g2)));
+          put(S3, o, vfma<T>(z, v128.mul<T>(half, T3), v128.mul<T>(three, g2)));
         }
       }
     }

@@ -4,6 +4,7 @@
 import { gemm } from './gemm';
 import { activate } from './activations';
 import { forward, backward } from './mlp';
+import { forwardReverse, backwardReverse } from './mlp-reverse';
 
 export function heap_base(): usize { return __heap_base; }
 
@@ -14,6 +15,11 @@ export function forward_f32(plan: usize): void { forward<f32>(plan); }
 export function forward_f64(plan: usize): void { forward<f64>(plan); }
 export function backward_f32(plan: usize): void { backward<f32>(plan); }
 export function backward_f64(plan: usize): void { backward<f64>(plan); }
+
+export function forward_reverse_f32(plan: usize): void { forwardReverse<f32>(plan); }
+export function forward_reverse_f64(plan: usize): void { forwardReverse<f64>(plan); }
+export function backward_reverse_f32(plan: usize): void { backwardReverse<f32>(plan); }
+export function backward_reverse_f64(plan: usize): void { backwardReverse<f64>(plan); }
 
 export function gemm_f32(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usize, ldc: i32,
                          M: i32, N: i32, K: i32, mode: i32, bias: usize): void {

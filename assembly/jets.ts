@@ -123,3 +123,21 @@ export function columnSums<T>(out: usize, G: usize, rows: i32, cols: i32, accumu
     v128.store(out + oj, s);
   }
 }
+
+// out += a * b
+export function multiplyAdd<T>(out: usize, a: usize, b: usize, n: i32): void {
+  const L = lanes<T>();
+  for (let i = 0; i < n; i += L) {
+    const o = <usize>i * sizeof<T>();
+    v128.store(out + o, vfma<T>(v128.load(a + o), v128.load(b + o), v128.load(out + o)));
+  }
+}
+
+// out += a * b * c
+export function multiply3Add<T>(out: usize, a: usize, b: usize, c: usize, n: i32): void {
+  const L = lanes<T>();
+  for (let i = 0; i < n; i += L) {
+    const o = <usize>i * sizeof<T>();
+    v128.store(out + o, vfma<T>(v128.mul<T>(v128.load(a + o), v128.load(b + o)), v128.load(c + o), v128.load(out + o)));
+  }
+}

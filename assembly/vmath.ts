@@ -79,10 +79,3 @@ import { vfma, vsplat } from './simd';
   const isSmall = v128.lt<T>(ax, vsplat<T>(0.625));
   return v128.bitselect(small, v128.or(big, sign), isSmall);
 }
-
-// 1 / (1 + e^{-x})
-// @ts-ignore: decorator
-@inline export function vsigmoid<T>(x: v128): v128 {
-  const one = vsplat<T>(1.0);
-  return v128.div<T>(one, v128.add<T>(one, vexp<T>(v128.neg<T>(x))));
-}

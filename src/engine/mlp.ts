@@ -10,7 +10,7 @@ import { allocReal, bytesOf, checkDType, padded, type DType, type Real } from '.
 import { initializer, type Initializer } from './init.js';
 import { cotangentKeys, jetOrder, missingFor, pairIndex, specFromCotangents, specFromRequest, specKey,
   type Cotangents, type JetRequest, type JetSpec } from './jet-spec.js';
-import { Plan, type LayerLayout } from './plan.js';
+import { Plan, type LayerLayout, type PassMode } from './plan.js';
 import { batchSize, copyPoints, type Points } from './points.js';
 
 /** Options of `new Mlp`. */
@@ -285,8 +285,18 @@ export class Mlp {
     }
   }
 
+  /**
+   * Forward jets for second-order quantities; reverse mode for a value/Jacobian loss when
+   * there are fewer outputs than inputs (cost 3 + 3m against 3(1 + n) column passes).
+   */
+  private modeFor(spec: JetSpec): PassMode {
+    const firstOrderOnly = spec.pairs.length === 0 && !spec.laplacian && spec.dirs.length === this.inputs;
+    return firstOrderOnly && this.outputs < this.inputs ? 'reverse' : 'forward';
+  }
+
   private planFor(batch: number, spec: JetSpec): Plan {
-    const key = `${batch}#${specKey(spec)}`;
+    const mode = this.modeFor(spec);
+    const key = `${batch}#${mode}#${specKey(spec)}`;
     let plan = this.plans.get(key);
     if (plan) {
       this.plans.delete(key);
@@ -298,7 +308,7 @@ export class Mlp {
       old.release();
       this.plans.delete(oldKey);
     }
-    plan = new Plan(this.core, this.layout, batch, spec, this.dtype);
+    plan = new Plan(this.core, this.layout, batch, spec, mode, this.outputs, this.dtype);
     this.plans.set(key, plan);
     return plan;
   }
@@ -310,7 +320,9 @@ export class Mlp {
     copyPoints(x, this.inputs, this.layout[0]!.inP, this.view(), plan.x / this.S, 'x');
     plan.setFlags(keep, false);
     const ex = this.core.exports;
-    if (this.dtype === 'float64') ex.forward_f64(plan.words); else ex.forward_f32(plan.words);
+    const f64 = this.dtype === 'float64';
+    if (plan.mode === 'reverse') (f64 ? ex.forward_reverse_f64 : ex.forward_reverse_f32)(plan.words);
+    else (f64 ? ex.forward_f64 : ex.forward_f32)(plan.words);
     plan.generation++;
     return plan;
   }
@@ -332,7 +344,16 @@ export class Mlp {
     const nd = spec.dirs.length;
     if (req.jacobian) {
       const J = allocReal(this.dtype, B * m * n);
-      spec.dirs.forEach((i, d) => block(1 + d, J, n, i));
+      if (plan.mode === 'reverse') {
+        // [m][B][inP0] blocks, one per output
+        const inP = this.layout[0]!.inP, jac = plan.jac / this.S;
+        for (let k = 0; k < m; k++) for (let p = 0; p < B; p++) {
+          const o = jac + (k * B + p) * inP;
+          for (let i = 0; i < n; i++) J[(p * m + k) * n + i] = v[o + i]!;
+        }
+      } else {
+        spec.dirs.forEach((i, d) => block(1 + d, J, n, i));
+      }
       r.jacobian = J;
     }
     if (req.hessian === 'diag') {
@@ -373,6 +394,23 @@ export class Mlp {
     for (const k of keys) checkArray(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1]);
     const mP = this.layout[this.layout.length - 1]!.outP;
     const v = this.view();
+    const ex = this.core.exports;
+    const f64 = this.dtype === 'float64';
+    if (plan.mode === 'reverse') {
+      const yb = plan.ybar / this.S, inP = this.layout[0]!.inP, jb = plan.g0 / this.S;
+      v.fill(0, yb, yb + B * mP);
+      if (c.y) for (let p = 0; p < B; p++) for (let k = 0; k < m; k++) v[yb + p * mP + k] = c.y[p * m + k]!;
+      v.fill(0, jb, jb + m * B * inP);
+      if (c.jacobian) {
+        for (let k = 0; k < m; k++) for (let p = 0; p < B; p++) {
+          const o = jb + (k * B + p) * inP;
+          for (let i = 0; i < n; i++) v[o + i] = c.jacobian[(p * m + k) * n + i]!;
+        }
+      }
+      plan.setFlags(true, accumulate);
+      (f64 ? ex.backward_reverse_f64 : ex.backward_reverse_f32)(plan.words);
+      return;
+    }
     const base = plan.g0 / this.S;
     const blk = B * mP;
     const K = plan.blocks, nd = spec.dirs.length;
@@ -392,8 +430,7 @@ export class Mlp {
       else for (let i = 0; i < n; i++) add(1 + nd + pairIndex(spec, i, i), c.laplacian, 1, 0);
     }
     plan.setFlags(true, accumulate);
-    const ex = this.core.exports;
-    if (this.dtype === 'float64') ex.backward_f64(plan.words); else ex.backward_f32(plan.words);
+    (f64 ? ex.backward_f64 : ex.backward_f32)(plan.words);
   }
 
   /** @internal copies the gradient buffer out in getParams() layout */

@@ -1,5 +1,6 @@
-// A plan: every buffer one (batch size, jet kind) needs, allocated once in WebAssembly
-// memory and reused by every pass of that shape, plus the plan words the core reads.
+// A plan: every buffer one (batch size, jet kind, mode) needs, allocated once in
+// WebAssembly memory and reused by every pass of that shape, plus the plan words the
+// core reads (layout in assembly/mlp.ts and assembly/mlp-reverse.ts).
 import { JetfitError } from '../errors.js';
 import { H, LAYER_WORDS, LW, PLAN_HEADER } from '../runtime/abi.js';
 import type { Core } from '../runtime/core.js';
@@ -22,13 +23,24 @@ export interface LayerLayout {
   readonly act: number;
 }
 
-/** Buffers and plan words for one (batch, spec) of one network. */
+/**
+ * How a pass computes its jets. 'forward': every component is a stacked column pushed
+ * through the network (JETS.md). 'reverse': value and Jacobian only, the Jacobian by a
+ * backward pass per output; cheaper when the network has fewer outputs than inputs.
+ */
+export type PassMode = 'forward' | 'reverse';
+
+/** Buffers and plan words for one (batch, spec, mode) of one network. */
 export class Plan {
   readonly words: number;
   readonly x: number;
+  /** cotangent input: output jets [K][B][mP] (forward mode) or J̄ [m][B][inP0] (reverse mode) */
   readonly g0: number;
-  /** the output layer's jet blocks [K][B][mP] */
+  /** the output layer's jet blocks [K][B][mP] (in reverse mode only the value block) */
   readonly out: number;
+  /** reverse mode: the Jacobian [m][B][inP0] and ȳ [B][mP] */
+  readonly jac: number = 0;
+  readonly ybar: number = 0;
   readonly blocks: number;
   /** bumped by every forward pass through this plan; a stored pass checks it */
   generation = 0;
@@ -36,66 +48,80 @@ export class Plan {
   private readonly owned: number[] = [];
 
   constructor(private readonly core: Core, layers: readonly LayerLayout[], readonly batch: number,
-              readonly spec: JetSpec, dtype: DType) {
+              readonly spec: JetSpec, readonly mode: PassMode, outputs: number, dtype: DType) {
     const S = bytesOf(dtype);
+    const reverse = mode === 'reverse';
     const K = blockCount(spec);
     const L = layers.length;
-    const maxP = Math.max(...layers.map((l) => l.outP));
-    const wordsBytes = (PLAN_HEADER + LAYER_WORDS * L) * 4;
-    const sizes: number[] = [wordsBytes, batch * layers[0]!.inP * S, 2 * K * batch * maxP * S, maxP * S,
-      Math.max(4, spec.dirs.length * 4), Math.max(8, spec.pairs.length * 8)];
-    layers.forEach((l, i) => {
-      const blk = K * batch * l.outP * S;
-      sizes.push(blk);
-      if (i < L - 1) sizes.push(blk, 3 * batch * l.outP * S);
+    const B = batch;
+    const inP0 = layers[0]!.inP, mP = layers[L - 1]!.outP;
+    const maxP = Math.max(inP0, ...layers.map((l) => l.outP));
+    const m = reverse ? outputs : 0;
+    // Sizes first, so that an impossible batch is refused before anything is allocated.
+    const cot = reverse ? Math.max(m, 1) * B * maxP * S : K * B * maxP * S;
+    const head: Record<string, number> = {
+      words: (PLAN_HEADER + LAYER_WORDS * L) * 4, x: B * inP0 * S, g0: cot, g1: cot, scratch: maxP * S,
+      dirs: Math.max(4, spec.dirs.length * 4), pairs: Math.max(8, spec.pairs.length * 8),
+      ...(reverse ? { scratch2: m * B * maxP * S, jac: m * B * inP0 * S, ybar: B * mP * S } : {}),
+    };
+    const layerSizes = layers.map((l, i) => {
+      const hidden = i < L - 1;
+      const blk = (reverse ? 1 : K) * B * l.outP * S;
+      return {
+        Z: blk,
+        A: hidden ? blk : 0,
+        S: hidden ? 3 * B * l.outP * S : 0,
+        G: reverse && hidden ? m * B * l.outP * S : 0,
+        H: reverse && hidden ? m * B * l.outP * S : 0,
+      };
     });
-    const total = sizes.reduce((a, b) => a + b + 64, 0);
+    const total = [...Object.values(head), ...layerSizes.flatMap((s) => Object.values(s))].reduce((a, b) => a + b + 64, 0);
     if (core.heap.used + total > MAX_MEMORY_BYTES) {
       throw new JetfitError(`x: a batch of ${batch} points with ${K} jet components each needs ${formatBytes(total)} of ` +
         `working memory, more than WebAssembly's 4 GiB allows (${formatBytes(core.heap.used)} in use); split it into smaller batches`);
     }
     try {
-      const a = (bytes: number): number => { const p = core.heap.alloc(bytes, `a batch of ${batch} points`); this.owned.push(p); return p; };
-      this.words = a(wordsBytes);
-      this.x = a(sizes[1]!);
-      this.g0 = a(K * batch * maxP * S);
-      const g1 = a(K * batch * maxP * S);
-      const scratch = a(maxP * S);
-      const dirs = a(sizes[4]!);
-      const pairs = a(sizes[5]!);
-      const u32 = core.heap.u32;
+      const a = (bytes: number): number => {
+        if (bytes === 0) return 0;
+        const p = core.heap.alloc(bytes, `a batch of ${batch} points`);
+        this.owned.push(p);
+        return p;
+      };
+      this.words = a(head.words!);
+      this.x = a(head.x!);
+      this.g0 = a(head.g0!);
+      const g1 = a(head.g1!);
+      const scratch = a(head.scratch!);
+      const dirs = a(head.dirs!);
+      const pairs = a(head.pairs!);
+      const scratch2 = reverse ? a(head.scratch2!) : 0;
+      if (reverse) { this.jac = a(head.jac!); this.ybar = a(head.ybar!); }
       const w = this.words >>> 2;
+      const header: [number, number][] = [
+        [H.LAYERS, L], [H.BATCH, B], [H.DIRS, spec.dirs.length], [H.PAIRS, spec.pairs.length],
+        [H.LAP, spec.laplacian ? 1 : 0], [H.ORDER, jetOrder(spec)], [H.DIRS_PTR, dirs], [H.PAIRS_PTR, pairs],
+        [H.X, this.x], [H.G0, this.g0], [H.G1, g1], [H.SCRATCH, scratch], [H.BLOCKS, K],
+        [H.OUTPUTS, outputs], [H.JAC, this.jac], [H.YBAR, this.ybar], [H.SCRATCH2, scratch2],
+      ];
+      let out = 0;
+      const records = layers.map((l, i) => {
+        const s = layerSizes[i]!;
+        const Z = a(s.Z), A = s.A ? a(s.A) : Z, Sd = a(s.S), G = a(s.G), Hh = a(s.H);
+        const one = B * l.outP * S;
+        out = Z;
+        return [
+          [LW.IN, l.inP], [LW.OUT, l.outP], [LW.IN_REAL, l.in], [LW.ACT, l.act], [LW.W, l.W], [LW.B, l.b],
+          [LW.WT, l.Wt], [LW.Z, Z], [LW.A, A], [LW.S1, Sd], [LW.S2, Sd && Sd + one], [LW.S3, Sd && Sd + 2 * one],
+          [LW.WBAR, l.Wbar], [LW.BBAR, l.bbar], [LW.G, G], [LW.H, Hh],
+        ] as [number, number][];
+      });
+      // Every allocation is done: now the u32 view cannot be detached by growth.
+      const u32 = core.heap.u32;
       u32.fill(0, w, w + PLAN_HEADER + LAYER_WORDS * L);
-      u32[w + H.LAYERS] = L;
-      u32[w + H.BATCH] = batch;
-      u32[w + H.DIRS] = spec.dirs.length;
-      u32[w + H.PAIRS] = spec.pairs.length;
-      u32[w + H.LAP] = spec.laplacian ? 1 : 0;
-      u32[w + H.ORDER] = jetOrder(spec);
-      u32[w + H.DIRS_PTR] = dirs;
-      u32[w + H.PAIRS_PTR] = pairs;
-      u32[w + H.X] = this.x;
-      u32[w + H.G0] = this.g0;
-      u32[w + H.G1] = g1;
-      u32[w + H.SCRATCH] = scratch;
-      u32[w + H.BLOCKS] = K;
+      for (const [k, v] of header) u32[w + k] = v;
       spec.dirs.forEach((d, i) => { u32[(dirs >>> 2) + i] = d; });
       spec.pairs.forEach(([p, q], i) => { u32[(pairs >>> 2) + 2 * i] = p; u32[(pairs >>> 2) + 2 * i + 1] = q; });
-      let out = 0;
-      layers.forEach((l, i) => {
-        const r = w + PLAN_HEADER + LAYER_WORDS * i;
-        const blk = K * batch * l.outP * S;
-        const Z = a(blk);
-        const hidden = i < L - 1;
-        const A = hidden ? a(blk) : Z;
-        const Sd = hidden ? a(3 * batch * l.outP * S) : 0;
-        const u = core.heap.u32;
-        u[r + LW.IN] = l.inP; u[r + LW.OUT] = l.outP; u[r + LW.IN_REAL] = l.in; u[r + LW.ACT] = l.act;
-        u[r + LW.W] = l.W; u[r + LW.B] = l.b; u[r + LW.WT] = l.Wt; u[r + LW.Z] = Z; u[r + LW.A] = A;
-        u[r + LW.S1] = Sd; u[r + LW.S2] = Sd && Sd + batch * l.outP * S; u[r + LW.S3] = Sd && Sd + 2 * batch * l.outP * S;
-        u[r + LW.WBAR] = l.Wbar; u[r + LW.BBAR] = l.bbar;
-        out = Z;
-      });
+      records.forEach((rec, i) => { for (const [k, v] of rec) u32[w + PLAN_HEADER + LAYER_WORDS * i + k] = v; });
       this.out = out;
       this.blocks = K;
     } catch (e) {
@@ -104,7 +130,7 @@ export class Plan {
     }
   }
 
-  /** Sets the per-call flags: keep (store s''' for a backward pass) and accumulate gradients. */
+  /** Sets the per-call flags: keep (store what a backward pass needs) and accumulate gradients. */
   setFlags(keep: boolean, accumulate: boolean): void {
     const u32 = this.core.heap.u32;
     u32[(this.words >>> 2) + H.KEEP] = keep ? 1 : 0;

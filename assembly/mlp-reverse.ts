@@ -1,0 +1,145 @@
+// Reverse mode for losses on the value and the Jacobian only (JETS.md, "Choosing the
+// mode"): when the network has fewer outputs m than inputs n, the input gradient of
+// each output costs one backward pass of B columns, and the parameter gradient of a
+// loss on it is the adjoint of that backward pass followed by the adjoint of the
+// forward pass: about 3 + 3m column passes per point against 3(1 + n) for forward jets.
+//
+// Per hidden layer l (0-based; a_l = s(z_l); y = W_L a_{L-1} + b_L), for output k:
+//   h_l = dy_k/da_l,  g_l = s'(z_l) ⊙ h_l,  h_{l-1} = W_lᵀ g_l,  J_k = h_{-1}.
+// Buffers use the plan of mlp.ts, with these meanings in reverse mode:
+//   Z (hidden)  [B][outP] pre-activation in forward, then z̄ in backward
+//   A, S1, S2   [B][outP] activations and s', s''
+//   G, H        [m][B][outP] g_l and h_l, one block per output
+//   JAC         [m][B][inP0] the Jacobian, one block per output
+//   G0, G1      cotangent ping-pong (h̄, then ā); SCRATCH2 [m][B][maxP] ḡ
+//   G0 on entry to backward holds J̄ [m][B][inP0]; YBAR holds ȳ [B][mP]
+import { gemm } from './gemm';
+import { activate } from './activations';
+import { multiply, multiplyAdd, multiply3Add, columnSums } from './jets';
+import { PLAN_HEADER, LAYER_WORDS } from './mlp';
+
+const H_LAYERS = 0, H_BATCH = 1, H_DIRS = 2, H_KEEP = 6, H_ACCUMULATE = 7, H_X = 10, H_G0 = 11, H_G1 = 12,
+      H_OUTPUTS = 16, H_JAC = 17, H_YBAR = 18, H_SCRATCH2 = 19;
+const L_IN = 0, L_OUT = 1, L_IN_REAL = 2, L_ACT = 3, L_W = 4, L_B = 5, L_WT = 6, L_Z = 7, L_A = 8,
+      L_S1 = 9, L_S2 = 10, L_WBAR = 12, L_BBAR = 13, L_G = 14, L_H = 15;
+
+// @ts-ignore: decorator
+@inline function word(plan: usize, i: i32): i32 { return <i32>load<u32>(plan + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function ptr(plan: usize, i: i32): usize { return <usize>load<u32>(plan + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function lw(plan: usize, l: i32, f: i32): i32 { return word(plan, PLAN_HEADER + l * LAYER_WORDS + f); }
+// @ts-ignore: decorator
+@inline function lp(plan: usize, l: i32, f: i32): usize { return ptr(plan, PLAN_HEADER + l * LAYER_WORDS + f); }
+
+function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
+  const S = <usize>sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * <usize>cols * S;
+    for (let c = 0; c < cols; c++) store<T>(dst + (<usize>c * <usize>rows + <usize>r) * S, load<T>(s + <usize>c * S));
+  }
+}
+
+export function forwardReverse<T>(plan: usize): void {
+  const S = <usize>sizeof<T>();
+  const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH), m = word(plan, H_OUTPUTS);
+  const jacobian = word(plan, H_DIRS) > 0;
+  const order = (jacobian ? 1 : 0) + word(plan, H_KEEP);
+  let Aprev = ptr(plan, H_X);
+  for (let l = 0; l < layers; l++) {
+    const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
+    const Wt = lp(plan, l, L_WT), Z = lp(plan, l, L_Z);
+    transpose<T>(Wt, lp(plan, l, L_W), outP, inP);
+    gemm<T>(Aprev, inP, 1, Wt, outP, Z, outP, B, outP, inP, 2, lp(plan, l, L_B));
+    if (l < layers - 1) {
+      const A = lp(plan, l, L_A);
+      activate<T>(lw(plan, l, L_ACT), Z, A, lp(plan, l, L_S1), lp(plan, l, L_S2), 0, B * outP, order);
+      Aprev = A;
+    }
+  }
+  if (!jacobian) return;
+  // h_{L-1} = row k of W_L for every point, one block per output.
+  const last = layers - 1;
+  let inP = lw(plan, last, L_IN);
+  let h = last > 0 ? lp(plan, last - 1, L_H) : ptr(plan, H_JAC);
+  const WL = lp(plan, last, L_W);
+  for (let k = 0; k < m; k++) {
+    const src = WL + <usize>k * <usize>inP * S;
+    const dst = h + <usize>k * <usize>B * <usize>inP * S;
+    for (let p = 0; p < B; p++) memory.copy(dst + <usize>p * <usize>inP * S, src, <usize>inP * S);
+  }
+  for (let l = last - 1; l >= 0; l--) {
+    const outP = lw(plan, l, L_OUT);
+    inP = lw(plan, l, L_IN);
+    const n = B * outP;
+    const g = lp(plan, l, L_G), S1 = lp(plan, l, L_S1);
+    for (let k = 0; k < m; k++) multiply<T>(g + <usize>k * <usize>n * S, S1, h + <usize>k * <usize>n * S, n);
+    h = l > 0 ? lp(plan, l - 1, L_H) : ptr(plan, H_JAC);
+    gemm<T>(g, outP, 1, lp(plan, l, L_W), inP, h, inP, m * B, inP, outP, 1, 0);
+  }
+}
+
+export function backwardReverse<T>(plan: usize): void {
+  const S = <usize>sizeof<T>();
+  const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH), m = word(plan, H_OUTPUTS);
+  const jacobian = word(plan, H_DIRS) > 0;
+  const accumulate = word(plan, H_ACCUMULATE) != 0;
+  const first = accumulate ? 0 : 1;
+  const last = layers - 1;
+  let ping = ptr(plan, H_G0), pong = ptr(plan, H_G1);
+  const gbar = ptr(plan, H_SCRATCH2);
+  if (jacobian) {
+    // Adjoint of the input-gradient pass, from the input up: h̄_{-1} = J̄.
+    for (let l = 0; l < last; l++) {
+      const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
+      const n = B * outP;
+      const g = lp(plan, l, L_G), h = lp(plan, l, L_H), Z = lp(plan, l, L_Z);
+      const S1 = lp(plan, l, L_S1), S2 = lp(plan, l, L_S2);
+      // h_{l-1} = W_lᵀ g_l:  W̄_l += g_lᵀ h̄_{l-1},  ḡ_l = h̄_{l-1} W_lᵀ
+      gemm<T>(g, 1, outP, ping, inP, lp(plan, l, L_WBAR), inP, outP, inP, m * B, first, 0);
+      gemm<T>(ping, inP, 1, lp(plan, l, L_WT), outP, gbar, outP, m * B, outP, inP, 1, 0);
+      // g_l = s'(z_l) ⊙ h_l:  h̄_l = s' ⊙ ḡ_l,  z̄_l = Σ_k s'' ⊙ h_l ⊙ ḡ_l
+      memory.fill(Z, 0, <usize>n * S);
+      for (let k = 0; k < m; k++) {
+        const o = <usize>k * <usize>n * S;
+        multiply3Add<T>(Z, S2, h + o, gbar + o, n);
+        multiply<T>(pong + o, S1, gbar + o, n);
+      }
+      const t = ping; ping = pong; pong = t;
+    }
+    // h_{L-1} = row k of W_L:  W̄_L[k] = Σ_points h̄_{L-1}^{(k)}
+    const inP = lw(plan, last, L_IN), outP = lw(plan, last, L_OUT);
+    const Wbar = lp(plan, last, L_WBAR);
+    for (let k = 0; k < outP; k++) {
+      const row = Wbar + <usize>k * <usize>inP * S;
+      if (k < m) columnSums<T>(row, ping + <usize>k * <usize>B * <usize>inP * S, B, inP, accumulate);
+      else if (!accumulate) memory.fill(row, 0, <usize>inP * S);
+    }
+  }
+  // Adjoint of the forward pass, from the output down, with ȳ and the z̄ gathered above.
+  const wmode = jacobian ? 0 : first;
+  let zbar = ptr(plan, H_YBAR);
+  for (let l = last; l >= 0; l--) {
+    const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
+    const n = B * outP;
+    if (l < last) {
+      const Z = lp(plan, l, L_Z);
+      if (jacobian) multiplyAdd<T>(Z, lp(plan, l, L_S1), ping, n);
+      else multiply<T>(Z, lp(plan, l, L_S1), ping, n);
+      zbar = Z;
+    }
+    const Aprev = l > 0 ? lp(plan, l - 1, L_A) : ptr(plan, H_X);
+    gemm<T>(zbar, 1, outP, Aprev, inP, lp(plan, l, L_WBAR), inP, outP, inP, B, wmode, 0);
+    columnSums<T>(lp(plan, l, L_BBAR), zbar, B, outP, accumulate);
+    if (l > 0) {
+      const inReal = lw(plan, l, L_IN_REAL);
+      const Wbar = lp(plan, l, L_WBAR);
+      if (inReal < inP) for (let o = 0; o < outP; o++) {
+        memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
+      }
+      // ā_{l-1} = z̄_l W_l
+      gemm<T>(zbar, outP, 1, lp(plan, l, L_W), inP, pong, inP, B, inP, outP, 1, 0);
+      const t = ping; ping = pong; pong = t;
+    }
+  }
+}

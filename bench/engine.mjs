@@ -1,0 +1,111 @@
+// npm run bench: the engine on the standard workload shapes, and the GEMM kernel.
+// Prints points/s of evaluate (the jets each workload needs), ms and steps/s of one
+// gradient step (forward jets + loss + parameter gradients), GFLOP/s of the jet GEMMs,
+// and the GEMM kernel at 256³ and at the workloads' skinny shapes next to plain
+// JavaScript in the same run. Optional: --torch results.json adds PyTorch's ms/step
+// (from a PyTorch run of the same workloads) and the ratio.
+//   node --experimental-wasm-relaxed-simd bench/engine.mjs [--quick] [--torch file.json] [--only W3,W6]
+import { readFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { init } from 'jetfit';
+import { getCore } from '../dist/runtime/core.js';
+import { prepare, WORKLOADS } from './workloads.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const only = opt('--only')?.split(',');
+const torchFile = opt('--torch');
+const time = quick ? 20 : 1500;
+
+const info = await init();
+console.log(`jetfit core: ${info.build} build; Node ${process.version}; ${quick ? 'quick run (numbers meaningless)' : ''}`);
+
+async function measure(name, fn) {
+  const bench = new Bench({ time, iterations: quick ? 1 : 10, warmupTime: quick ? 0 : 300, warmupIterations: quick ? 0 : 20 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0].result;
+  if (!r || r.state === 'errored' || !r.latency) throw r?.error ?? new Error(`${name} did not run`);
+  return r.latency.p50 ?? r.latency.mean;
+}
+
+// ---- GEMM kernel ----
+function jsGemm(a, b, c, M, N, K) {
+  for (let i = 0; i < M; i++) {
+    const ci = i * N;
+    for (let j = 0; j < N; j++) c[ci + j] = 0;
+    for (let k = 0; k < K; k++) {
+      const aik = a[i * K + k], bk = k * N;
+      for (let j = 0; j < N; j++) c[ci + j] += aik * b[bk + j];
+    }
+  }
+}
+
+const core = getCore('bench');
+const gemmRows = [];
+const shapes = [
+  ['256³', 256, 256, 256, false],
+  ['W3 forward (K·B×50×50)', 4 * 1280, 52, 52, false],
+  ['W3 weight grad (50×50×K·B)', 52, 52, 4 * 1280, true],
+  ['W4 forward (3·B×256×256)', 3 * 1024, 256, 256, false],
+  ['W6 forward (18·B×128×128)', 18 * 512, 128, 128, false],
+  ['W6 weight grad (128×128×18·B)', 128, 128, 18 * 512, true],
+];
+for (const dtype of ['float32', 'float64']) {
+  const S = dtype === 'float64' ? 8 : 4;
+  const T = dtype === 'float64' ? Float64Array : Float32Array;
+  for (const [label, M, N, K, transposed] of quick ? shapes.slice(0, 1) : shapes) {
+    const h = core.heap;
+    const pa = h.alloc(M * K * S), pb = h.alloc(K * N * S), pc = h.alloc(M * N * S);
+    const v = dtype === 'float64' ? h.f64 : h.f32;
+    for (let i = 0; i < M * K; i++) v[pa / S + i] = Math.sin(i);
+    for (let i = 0; i < K * N; i++) v[pb / S + i] = Math.cos(i);
+    const fn = dtype === 'float64' ? core.exports.gemm_f64 : core.exports.gemm_f32;
+    const ms = await measure(label, () => fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0));
+    let jsGf = '';
+    if (label === '256³') {
+      const a = new T(M * K).map((_, i) => Math.sin(i)), b = new T(K * N).map((_, i) => Math.cos(i)), c = new T(M * N);
+      const jsMs = await measure('js', () => jsGemm(a, b, c, M, N, K));
+      jsGf = (2 * M * N * K / jsMs / 1e6).toFixed(2);
+    }
+    gemmRows.push({ dtype, shape: label, gflops: (2 * M * N * K / ms / 1e6).toFixed(1), js: jsGf });
+    h.release(pa); h.release(pb); h.release(pc);
+  }
+}
+console.log('\nGEMM kernel, single thread (GFLOP/s)');
+console.table(gemmRows);
+
+// ---- engine on the workloads ----
+let torch = null;
+if (torchFile) {
+  const data = JSON.parse(readFileSync(torchFile, 'utf8'));
+  torch = {};
+  for (const cfg of data.configs ?? [data]) for (const r of cfg.rows ?? []) {
+    if ((cfg.threads ?? r.threads) !== 1) continue;
+    const key = `${r.workload}:${r.dtype ?? cfg.dtype}`;
+    torch[key] = Math.min(torch[key] ?? Infinity, r.ms_per_step);
+  }
+}
+const rows = [];
+for (const id of Object.keys(WORKLOADS)) {
+  if (only && !only.includes(id)) continue;
+  if (quick && id !== 'W1') continue;
+  for (const dtype of ['float32', 'float64']) {
+    const w = prepare(id, dtype);
+    const evalMs = await measure(`${id} evaluate`, () => w.evaluate());
+    const stepMs = await measure(`${id} step`, () => w.step());
+    const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
+    rows.push({
+      workload: id, dtype, 'jets': WORKLOADS[id].jets,
+      'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
+      'gradient step ms': stepMs.toFixed(3),
+      'steps/s': (1000 / stepMs).toFixed(1),
+      'GFLOP/s': (w.flops() / stepMs / 1e6).toFixed(1),
+      ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'speed-up vs PyTorch': t ? (t / stepMs).toFixed(2) + 'x' : '-' } : {}),
+    });
+    w.net.dispose();
+  }
+}
+console.log('\nEngine: one gradient step = forward jets + loss cotangents + parameter gradients (single thread)');
+console.table(rows);

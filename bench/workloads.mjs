@@ -1,0 +1,119 @@
+// The standard workloads (W1..W6): network shapes, batches, and one training step's
+// engine work written against jetfit's public API (forward jets, the loss's cotangents,
+// parameter gradients). Shared by the benchmarks.
+import { Mlp } from 'jetfit';
+
+const PI = Math.PI;
+
+function uniform(n, seed, lo = 0, hi = 1) {
+  let s = seed >>> 0;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + (hi - lo) * (s / 2 ** 32);
+  }
+  return out;
+}
+
+/** Sizes, batch and jets of each workload (WORKLOADS table). */
+export const WORKLOADS = {
+  W1: { sizes: [1, 64, 64, 1], batch: 256, jets: 'jacobian', what: 'f from f\' alone' },
+  W2: { sizes: [2, 64, 64, 64, 1], batch: 512, jets: 'sobolev', what: 'value + gradient' },
+  W3: { sizes: [2, 50, 50, 50, 50, 1], batch: 1024, boundary: 256, jets: 'laplacian', what: 'Poisson, Laplacian' },
+  W4: { sizes: [2, 256, 256, 256, 1], batch: 1024, jets: 'sobolev', what: 'wide Sobolev' },
+  W6: { sizes: [16, 128, 128, 128, 1], batch: 512, jets: 'laplacian', what: 'Laplacian in 16-D' },
+};
+
+/**
+ * A prepared workload: `step()` runs forward jets, the loss (cotangents), and the
+ * backward pass into the network's gradient buffer; `evaluate()` only the jets.
+ */
+export function prepare(id, dtype, seed = 1) {
+  const w = WORKLOADS[id];
+  const net = new Mlp({ sizes: w.sizes, activation: 'tanh', dtype, seed });
+  const n = w.sizes[0], B = w.batch;
+  const X = dtype === 'float64' ? Float64Array : Float32Array;
+  let x, request, cot, lossOf, boundary = null;
+  if (w.jets === 'jacobian') {
+    x = X.from(uniform(B, 11, -PI, PI));
+    const target = x.map(Math.cos);
+    cot = { jacobian: new X(B) };
+    request = { jacobian: true };
+    lossOf = (r) => {
+      let loss = 0;
+      for (let p = 0; p < B; p++) { const e = r.jacobian[p] - target[p]; loss += e * e / B; cot.jacobian[p] = 2 * e / B; }
+      return loss;
+    };
+  } else if (w.jets === 'sobolev') {
+    x = X.from(uniform(B * n, 12, -1, 1));
+    const g = new X(B), dg = new X(2 * B);
+    for (let p = 0; p < B; p++) {
+      const a = x[2 * p], b = x[2 * p + 1];
+      g[p] = Math.sin(PI * a) * Math.cos(PI * b);
+      dg[2 * p] = PI * Math.cos(PI * a) * Math.cos(PI * b);
+      dg[2 * p + 1] = -PI * Math.sin(PI * a) * Math.sin(PI * b);
+    }
+    cot = { y: new X(B), jacobian: new X(2 * B) };
+    request = { jacobian: true };
+    lossOf = (r) => {
+      let loss = 0;
+      for (let p = 0; p < B; p++) {
+        const e = r.y[p] - g[p]; loss += e * e / B; cot.y[p] = 2 * e / B;
+        for (let i = 0; i < 2; i++) { const d = r.jacobian[2 * p + i] - dg[2 * p + i]; loss += d * d / B; cot.jacobian[2 * p + i] = 2 * d / B; }
+      }
+      return loss;
+    };
+  } else {
+    x = X.from(uniform(B * n, 13, n === 2 ? 0 : -1, 1));
+    const f = new X(B);
+    for (let p = 0; p < B; p++) f[p] = n === 2 ? 2 * PI * PI * Math.sin(PI * x[2 * p]) * Math.sin(PI * x[2 * p + 1]) : -1;
+    cot = { laplacian: new X(B) };
+    request = { hessian: 'laplacian' };
+    lossOf = (r) => {
+      let loss = 0;
+      for (let p = 0; p < B; p++) { const e = r.laplacian[p] + f[p]; loss += e * e / B; cot.laplacian[p] = 2 * e / B; }
+      return loss;
+    };
+    if (w.boundary) {
+      const nb = w.boundary, s = uniform(nb, 14), xb = new X(2 * nb);
+      for (let k = 0; k < nb; k++) {
+        const side = k % 4;
+        xb[2 * k] = side === 0 ? 0 : side === 1 ? 1 : s[k];
+        xb[2 * k + 1] = side === 2 ? 0 : side === 3 ? 1 : s[k];
+      }
+      const cb = { y: new X(nb) };
+      boundary = { x: xb, cot: cb, lossOf: (r) => { let l = 0; for (let k = 0; k < nb; k++) { l += r.y[k] * r.y[k] / nb; cb.y[k] = 2 * r.y[k] / nb; } return l; } };
+    }
+  }
+  return {
+    id, dtype, net, batch: B + (boundary ? w.boundary : 0),
+    step() {
+      const pass = net.forward(x, request);
+      let loss = lossOf(pass);
+      pass.backwardInPlace(cot);
+      if (boundary) {
+        const pb = net.forward(boundary.x);
+        loss += boundary.lossOf(pb);
+        pb.backwardInPlace(boundary.cot, { accumulate: true });
+      }
+      return loss;
+    },
+    evaluate() {
+      return net.evaluate(x, request);
+    },
+    /** useful GEMM flops of one step: forward products plus the two backward products */
+    flops() {
+      const K = w.jets === 'jacobian' || w.jets === 'sobolev' ? 1 + n : n + 2;
+      let f = 0;
+      w.sizes.slice(1).forEach((out, l) => {
+        const inn = w.sizes[l];
+        const cols = K * B;
+        f += 2 * (l === 0 ? B : cols) * inn * out;       // Z = A·Wᵀ (layer 1: value columns only)
+        f += 2 * (l === 0 ? B : cols) * inn * out;       // W̄ = Z̄ᵀ·A
+        if (l > 0) f += 2 * cols * inn * out;            // Ā = Z̄·W
+        if (boundary) f += 2 * 2 * w.boundary * inn * out + (l > 0 ? 2 * w.boundary * inn * out : 0);
+      });
+      return f;
+    },
+  };
+}
