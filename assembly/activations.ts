@@ -6,7 +6,7 @@
 // outputs may be null pointers. The jet rules need s^(k) up to the jet order, and the
 // backward pass one more.
 import { lanes, vfma, vsplat } from './simd';
-import { vexp, vtanh } from './vmath';
+import { vexp, vtanhSmall } from './vmath';
 
 export const ACT_IDENTITY = 0;
 export const ACT_TANH = 1;
@@ -34,12 +34,14 @@ function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
     const z = v128.load(Z + o);
     const ax = v128.abs<T>(z);
     const small = v128.lt<T>(ax, vsplat<T>(0.625));
-    const t = vtanh<T>(z);
+    // One exponential serves tanh and sech²: e = e^{-2|z|}, r = 1/(1 + e),
+    // tanh|z| = (1 - e) r, sech² z = 4 e r² (no cancellation for saturated units).
+    const e = vexp<T>(v128.mul<T>(ax, mtwo));
+    const r = v128.div<T>(one, v128.add<T>(one, e));
+    const big = v128.or(v128.mul<T>(v128.sub<T>(one, e), r), v128.xor(z, ax));
+    const t = v128.bitselect(vtanhSmall<T>(z), big, small);
     put(A, o, t);
     if (order >= 1) {
-      // sech² = 4e/(1 + e)² with e = e^{-2|z|}; 1 - t² where |t| < 0.56 and nothing cancels.
-      const e = vexp<T>(v128.mul<T>(ax, mtwo));
-      const r = v128.div<T>(one, v128.add<T>(one, e));
       const s1 = v128.bitselect(v128.sub<T>(one, v128.mul<T>(t, t)), v128.mul<T>(v128.mul<T>(four, e), v128.mul<T>(r, r)), small);
       put(S1, o, s1);
       if (order >= 2) {

@@ -6,8 +6,9 @@
 // e^r. Arguments are clamped to the range where 2^n is a normal number, so the result
 // is finite and never a denormal-scaled surprise. Relative error: about 1 ulp.
 //
-// tanh: a rational (f64) or polynomial (f32) approximation for |x| < 0.625, where
-// 1 - 2/(e^{2|x|} + 1) would cancel, and that formula elsewhere (Cephes tanh/tanhf).
+// tanh: the small-argument part, a rational (f64) or polynomial (f32) approximation for
+// |x| < 0.625 where (1 - e^{-2|x|})/(1 + e^{-2|x|}) would cancel (Cephes tanh/tanhf);
+// the activation kernel forms the other branch from the exponential it needs anyway.
 import { vfma, vsplat } from './simd';
 
 // @ts-ignore: decorator
@@ -51,14 +52,9 @@ import { vfma, vsplat } from './simd';
   }
 }
 
+// tanh for |x| < 0.625 (valid there only): x + x·z·P(z)/Q(z), z = x².
 // @ts-ignore: decorator
-@inline export function vtanh<T>(x: v128): v128 {
-  const ax = v128.abs<T>(x);
-  const one = vsplat<T>(1.0);
-  const e = vexp<T>(v128.mul<T>(ax, vsplat<T>(-2.0)));
-  const big = v128.div<T>(v128.sub<T>(one, e), v128.add<T>(one, e));
-  const sign = v128.xor(x, ax);
-  let small: v128;
+@inline export function vtanhSmall<T>(x: v128): v128 {
   const z = v128.mul<T>(x, x);
   if (sizeof<T>() == 4) {
     let p = f32x4.splat(-5.70498872745e-3);
@@ -66,16 +62,13 @@ import { vfma, vsplat } from './simd';
     p = vfma<f32>(p, z, f32x4.splat(-5.37397155531e-2));
     p = vfma<f32>(p, z, f32x4.splat(1.33314422036e-1));
     p = vfma<f32>(p, z, f32x4.splat(-3.33332819422e-1));
-    small = vfma<f32>(f32x4.mul(p, z), x, x);
-  } else {
-    let p = f64x2.splat(-9.64399179425052238628e-1);
-    p = vfma<f64>(p, z, f64x2.splat(-9.92877231001918586564e1));
-    p = vfma<f64>(p, z, f64x2.splat(-1.61468768441708447952e3));
-    let q = f64x2.add(z, f64x2.splat(1.12811678491632931402e2));
-    q = vfma<f64>(q, z, f64x2.splat(2.23548839060100448583e3));
-    q = vfma<f64>(q, z, f64x2.splat(4.84406305325125486048e3));
-    small = vfma<f64>(f64x2.mul(z, f64x2.div(p, q)), x, x);
+    return vfma<f32>(f32x4.mul(p, z), x, x);
   }
-  const isSmall = v128.lt<T>(ax, vsplat<T>(0.625));
-  return v128.bitselect(small, v128.or(big, sign), isSmall);
+  let p = f64x2.splat(-9.64399179425052238628e-1);
+  p = vfma<f64>(p, z, f64x2.splat(-9.92877231001918586564e1));
+  p = vfma<f64>(p, z, f64x2.splat(-1.61468768441708447952e3));
+  let q = f64x2.add(z, f64x2.splat(1.12811678491632931402e2));
+  q = vfma<f64>(q, z, f64x2.splat(2.23548839060100448583e3));
+  q = vfma<f64>(q, z, f64x2.splat(4.84406305325125486048e3));
+  return vfma<f64>(f64x2.mul(z, f64x2.div(p, q)), x, x);
 }
