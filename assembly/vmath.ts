@@ -14,7 +14,7 @@ import { vfma, vsplat } from './simd';
 // @ts-ignore: decorator
 @inline export function vexp<T>(x: v128): v128 {
   if (sizeof<T>() == 4) {
-    x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.0));
+    x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.0));
     const magic = f32x4.splat(12582912.0); // 1.5 * 2^23
     const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
     const n = f32x4.sub(t, magic);
@@ -31,7 +31,7 @@ import { vfma, vsplat } from './simd';
     const scale = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4B400000)), i32x4.splat(127)), 23);
     return f32x4.mul(e, scale);
   } else {
-    x = f64x2.min(f64x2.max(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
+    x = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
     const magic = f64x2.splat(6755399441055744.0); // 1.5 * 2^52
     const t = f64x2.add(f64x2.mul(x, f64x2.splat(1.4426950408889634)), magic);
     const n = f64x2.sub(t, magic);

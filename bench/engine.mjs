@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { init } from 'jetfit';
-import { getCore } from '../dist/runtime/core.js';
+import { hasRelaxedSimd } from '../dist/runtime/load.js';
 import { prepare, WORKLOADS } from './workloads.mjs';
 
 const args = process.argv.slice(2);
@@ -42,38 +42,60 @@ function jsGemm(a, b, c, M, N, K) {
   }
 }
 
-const core = getCore('bench');
+// Both builds are measured: the portable SIMD build every runtime takes, and the
+// relaxed-SIMD (fused multiply-add) build init() picks where the runtime validates it.
+async function rawCore(file) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(new URL(`../dist/${file}`, import.meta.url)), {});
+  const ex = instance.exports;
+  let top = (ex.heap_base() + 63) & ~63;
+  return {
+    ex,
+    alloc(bytes) {
+      const p = top; top += Math.ceil(bytes / 64) * 64;
+      const need = top - ex.memory.buffer.byteLength;
+      if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
+      return p;
+    },
+    reset() { top = (ex.heap_base() + 63) & ~63; },
+  };
+}
+const builds = [['simd', 'jetfit.wasm']];
+if (hasRelaxedSimd()) builds.push(['relaxed-simd', 'jetfit-relaxed.wasm']);
 const gemmRows = [];
 const shapes = [
   ['256³', 256, 256, 256, false],
+  ['W2 forward (B×64×64)', 512, 64, 64, false],
   ['W3 forward (K·B×50×50)', 4 * 1280, 52, 52, false],
   ['W3 weight grad (50×50×K·B)', 52, 52, 4 * 1280, true],
-  ['W4 forward (3·B×256×256)', 3 * 1024, 256, 256, false],
-  ['W6 forward (18·B×128×128)', 18 * 512, 128, 128, false],
-  ['W6 weight grad (128×128×18·B)', 128, 128, 18 * 512, true],
+  ['W4 forward (B×256×256)', 1024, 256, 256, false],
+  ['W4 weight grad (256×256×B)', 256, 256, 1024, true],
+  ['W6 forward (K·B×128×128)', 18 * 512, 128, 128, false],
+  ['W6 weight grad (128×128×K·B)', 128, 128, 18 * 512, true],
 ];
-for (const dtype of ['float32', 'float64']) {
-  const S = dtype === 'float64' ? 8 : 4;
-  const T = dtype === 'float64' ? Float64Array : Float32Array;
-  for (const [label, M, N, K, transposed] of quick ? shapes.slice(0, 1) : shapes) {
-    const h = core.heap;
-    const pa = h.alloc(M * K * S), pb = h.alloc(K * N * S), pc = h.alloc(M * N * S);
-    const v = dtype === 'float64' ? h.f64 : h.f32;
-    for (let i = 0; i < M * K; i++) v[pa / S + i] = Math.sin(i);
-    for (let i = 0; i < K * N; i++) v[pb / S + i] = Math.cos(i);
-    const fn = dtype === 'float64' ? core.exports.gemm_f64 : core.exports.gemm_f32;
-    const ms = await measure(label, () => fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0));
-    let jsGf = '';
-    if (label === '256³') {
-      const a = new T(M * K).map((_, i) => Math.sin(i)), b = new T(K * N).map((_, i) => Math.cos(i)), c = new T(M * N);
-      const jsMs = await measure('js', () => jsGemm(a, b, c, M, N, K));
-      jsGf = (2 * M * N * K / jsMs / 1e6).toFixed(2);
+for (const [build, file] of builds) {
+  const core = await rawCore(file);
+  for (const dtype of ['float32', 'float64']) {
+    const S = dtype === 'float64' ? 8 : 4;
+    const T = dtype === 'float64' ? Float64Array : Float32Array;
+    for (const [label, M, N, K, transposed] of quick ? shapes.slice(0, 1) : shapes) {
+      core.reset();
+      const pa = core.alloc(M * K * S), pb = core.alloc(K * N * S), pc = core.alloc(M * N * S);
+      const v = new T(core.ex.memory.buffer);
+      for (let i = 0; i < M * K; i++) v[pa / S + i] = Math.sin(i);
+      for (let i = 0; i < K * N; i++) v[pb / S + i] = Math.cos(i);
+      const fn = dtype === 'float64' ? core.ex.gemm_f64 : core.ex.gemm_f32;
+      const ms = await measure(label, () => fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0));
+      let js = '';
+      if (label === '256³' && build === 'simd') {
+        const a = new T(M * K).map((_, i) => Math.sin(i)), b = new T(K * N).map((_, i) => Math.cos(i)), c = new T(M * N);
+        const jsMs = await measure('js', () => jsGemm(a, b, c, M, N, K));
+        js = (2 * M * N * K / jsMs / 1e6).toFixed(2);
+      }
+      gemmRows.push({ build, dtype, shape: label, 'GFLOP/s': (2 * M * N * K / ms / 1e6).toFixed(1), ...(js ? { 'plain JS GFLOP/s': js } : {}) });
     }
-    gemmRows.push({ dtype, shape: label, gflops: (2 * M * N * K / ms / 1e6).toFixed(1), js: jsGf });
-    h.release(pa); h.release(pb); h.release(pc);
   }
 }
-console.log('\nGEMM kernel, single thread (GFLOP/s)');
+console.log('\nGEMM kernel, single thread');
 console.table(gemmRows);
 
 // ---- engine on the workloads ----
@@ -93,6 +115,7 @@ for (const id of Object.keys(WORKLOADS)) {
   if (quick && id !== 'W1') continue;
   for (const dtype of ['float32', 'float64']) {
     const w = prepare(id, dtype);
+    w.step(); // plans the buffers before timing
     const evalMs = await measure(`${id} evaluate`, () => w.evaluate());
     const stepMs = await measure(`${id} step`, () => w.step());
     const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
@@ -100,6 +123,7 @@ for (const id of Object.keys(WORKLOADS)) {
       workload: id, dtype, 'jets': WORKLOADS[id].jets,
       'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
       'gradient step ms': stepMs.toFixed(3),
+      'gradient points/s': Math.round(WORKLOADS[id].batch / stepMs * 1000),
       'steps/s': (1000 / stepMs).toFixed(1),
       'GFLOP/s': (w.flops() / stepMs / 1e6).toFixed(1),
       ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'speed-up vs PyTorch': t ? (t / stepMs).toFixed(2) + 'x' : '-' } : {}),

@@ -101,18 +101,29 @@ export function prepare(id, dtype, seed = 1) {
     evaluate() {
       return net.evaluate(x, request);
     },
-    /** useful GEMM flops of one step: forward products plus the two backward products */
+    /**
+     * Useful GEMM flops of one step (real, unpadded sizes), for the mode the engine uses:
+     * forward jets (K = 1 + n, or n + 2 with the Laplacian, columns per point) or, for a
+     * value/Jacobian loss with fewer outputs than inputs, reverse mode.
+     */
     flops() {
-      const K = w.jets === 'jacobian' || w.jets === 'sobolev' ? 1 + n : n + 2;
+      const sizes = w.sizes, L = sizes.length - 1, m = sizes[L];
+      const firstOrder = w.jets === 'jacobian' || w.jets === 'sobolev';
+      const reverse = firstOrder && m < n;
+      const K = firstOrder ? 1 + n : n + 2;
       let f = 0;
-      w.sizes.slice(1).forEach((out, l) => {
-        const inn = w.sizes[l];
-        const cols = K * B;
-        f += 2 * (l === 0 ? B : cols) * inn * out;       // Z = A·Wᵀ (layer 1: value columns only)
-        f += 2 * (l === 0 ? B : cols) * inn * out;       // W̄ = Z̄ᵀ·A
-        if (l > 0) f += 2 * cols * inn * out;            // Ā = Z̄·W
-        if (boundary) f += 2 * 2 * w.boundary * inn * out + (l > 0 ? 2 * w.boundary * inn * out : 0);
-      });
+      for (let l = 0; l < L; l++) {
+        const mn = 2 * B * sizes[l] * sizes[l + 1];
+        if (reverse) {
+          // forward, Jacobian backward (hidden), its adjoint (two products, hidden), adjoint of forward
+          const hidden = l < L - 1;
+          f += mn * (1 + (hidden ? 3 * m : 0) + 1 + (l > 0 ? 1 : 0));
+        } else {
+          // Z = A·Wᵀ and W̄ = Z̄ᵀ·A over K·B columns (layer 1: value columns only), Ā = Z̄·W above layer 1
+          f += mn * (l === 0 ? 2 : 3 * K);
+        }
+        if (boundary) f += 2 * w.boundary * sizes[l] * sizes[l + 1] * (l === 0 ? 2 : 3);
+      }
       return f;
     },
   };
