@@ -110,6 +110,43 @@ const KC: i32 = 256;
   v128.store(C, c0);
 }
 
+// Packing. Without it the tile's k loop walks B (and Aᵀ) with a stride of a whole row:
+// for rows of 512 B or more, every k lands in the same few L1 sets and each load goes
+// to L2. Each K block of B is copied once into column strips (tile width × kc,
+// contiguous) and, when A is read transposed, each 4-row strip of A into kc × 4; the
+// copies are small next to the products that reuse them.
+const WORKSPACE: usize = 1 << 20;
+const packedB: usize = memory.data(<i32>WORKSPACE, 64);
+const packedA: usize = memory.data(<i32>WORKSPACE, 64);
+
+function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): void {
+  const S = <usize>sizeof<T>();
+  const L = lanes<T>();
+  for (let k = 0; k < kc; k++) {
+    const src = B + <usize>k * bldb;
+    let j = 0;
+    for (; j < N2; j += 2 * L) {
+      const d = dst + (<usize>j * <usize>kc + <usize>k * <usize>(2 * L)) * S;
+      v128.store(d, v128.load(src + <usize>j * S));
+      v128.store(d, v128.load(src + <usize>j * S, 16), 16);
+    }
+    if (j < N) v128.store(dst + (<usize>j * <usize>kc + <usize>k * <usize>L) * S, v128.load(src + <usize>j * S));
+  }
+}
+
+// A is read transposed (element (i, k) at A + i·S + k·bsak): strips of 4 rows, kc × 4.
+function packAT<T>(dst: usize, A: usize, bsak: usize, kc: i32, M4: i32): void {
+  const S = <usize>sizeof<T>();
+  for (let k = 0; k < kc; k++) {
+    const src = A + <usize>k * bsak;
+    for (let i = 0; i < M4; i += 4) {
+      const d = dst + (<usize>i * <usize>kc + <usize>k * 4) * S;
+      v128.store(d, v128.load(src + <usize>i * S));
+      if (sizeof<T>() == 8) v128.store(d, v128.load(src + <usize>i * S, 16), 16);
+    }
+  }
+}
+
 /** Strides sam, sak, ldb, ldc are in elements. See the file comment for the contract. */
 export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usize, ldc: i32,
                         M: i32, N: i32, K: i32, mode: i32, bias: usize): void {
@@ -128,22 +165,38 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
   }
   const M4 = M & ~3;
   const N2 = N - N % (2 * L);
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  const transposedA = sam == 1 && sak != 1;
+  // Pack when there are enough tiles to reuse the copies and the strips fit the workspace.
+  let kcMax = KC;
+  const packBOk = M >= 8 && <usize>N * S * 16 <= WORKSPACE;
+  const packAOk = transposedA && M4 >= 4 && N >= 4 * L && <usize>M4 * S * 16 <= WORKSPACE;
+  if (packBOk) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
+  if (packAOk) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>M4 * S)));
+  for (let k0 = 0; k0 < K; k0 += kcMax) {
+    const kc = min(kcMax, K - k0);
     const init = k0 == 0 ? mode : 0;
     const Ak = A + <usize>k0 * bsak;
     const Bk = B + <usize>k0 * bldb;
+    if (packBOk) packB<T>(packedB, Bk, bldb, kc, N, N2);
+    if (packAOk) packAT<T>(packedA, Ak, bsak, kc, M4);
+    // Tile (i, j) reads B at Bt + j·tb with row stride ldbt, and A at At + i·ta.
+    const Bt = packBOk ? packedB : Bk;
+    const tb = packBOk ? <usize>kc * S : S;
+    const At = packAOk ? packedA : Ak;
+    const ta = packAOk ? <usize>kc * S : bsam;
+    const asam = packAOk ? S : bsam, asak = packAOk ? 4 * S : bsak;
+    const ldb2 = packBOk ? <usize>(2 * L) * S : bldb, ldb1 = packBOk ? <usize>L * S : bldb;
     for (let i = 0; i < M4; i += 4) {
-      const Ai = Ak + <usize>i * bsam;
+      const Ai = At + <usize>i * ta;
       const Ci = C + <usize>i * bldc;
       let j = 0;
       for (; j < N2; j += 2 * L) {
         const o = <usize>j * S;
-        tile4x2<T>(Ai, bsam, bsak, Bk + o, bldb, Ci + o, bldc, kc, init, bias + o);
+        tile4x2<T>(Ai, asam, asak, Bt + <usize>j * tb, ldb2, Ci + o, bldc, kc, init, bias + o);
       }
       if (j < N) {
         const o = <usize>j * S;
-        tile4x1<T>(Ai, bsam, bsak, Bk + o, bldb, Ci + o, bldc, kc, init, bias + o);
+        tile4x1<T>(Ai, asam, asak, Bt + <usize>j * tb, ldb1, Ci + o, bldc, kc, init, bias + o);
       }
     }
     for (let i = M4; i < M; i++) {
@@ -152,11 +205,11 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
       let j = 0;
       for (; j < N2; j += 2 * L) {
         const o = <usize>j * S;
-        tile1x2<T>(Ai, bsak, Bk + o, bldb, Ci + o, kc, init, bias + o);
+        tile1x2<T>(Ai, bsak, Bt + <usize>j * tb, ldb2, Ci + o, kc, init, bias + o);
       }
       if (j < N) {
         const o = <usize>j * S;
-        tile1x1<T>(Ai, bsak, Bk + o, bldb, Ci + o, kc, init, bias + o);
+        tile1x1<T>(Ai, bsak, Bt + <usize>j * tb, ldb1, Ci + o, kc, init, bias + o);
       }
     }
   }
