@@ -184,7 +184,7 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
     const tb = packBOk ? <usize>kc * S : S;
     const At = packAOk ? packedA : Ak;
     const ta = packAOk ? <usize>kc * S : bsam;
-    const asam = packAOk ? S : bsam, asak = packAOk ? 4 * S : bsak;
+    const asam = packAOk ? S : bsam, asak = packAOk ? <usize>4 * S : bsak;
     const ldb2 = packBOk ? <usize>(2 * L) * S : bldb, ldb1 = packBOk ? <usize>L * S : bldb;
     for (let i = 0; i < M4; i += 4) {
       const Ai = At + <usize>i * ta;
