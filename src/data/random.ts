@@ -55,6 +55,17 @@ export class Random {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /** The generator's state (four 32-bit words and the spare normal), for saving. */
+  state(): number[] {
+    return [this.a, this.b, this.c, this.d, this.spare ?? NaN];
+  }
+
+  /** Restores a state from state(). */
+  restore(s: readonly number[]): void {
+    [this.a, this.b, this.c, this.d] = [s[0]! | 0, s[1]! | 0, s[2]! | 0, s[3]! | 0];
+    this.spare = Number.isNaN(s[4]) || s[4] === undefined || s[4] === null ? null : s[4];
+  }
+
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);

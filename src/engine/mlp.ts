@@ -55,6 +55,16 @@ export interface Jets {
   readonly hessian?: Real;
 }
 
+/** A saved network (Mlp.toJSON): exact, float64 values round-trip bitwise. */
+export interface MlpJSON {
+  format: 'jetfit.mlp';
+  version: 1;
+  sizes: number[];
+  activation: Activation;
+  dtype: DType;
+  params: { W: number[]; b: number[] }[];
+}
+
 /** Options of a backward pass. */
 export interface BackwardOptions {
   /** add into the gradient buffer instead of overwriting it (for losses with several terms) */
@@ -232,6 +242,34 @@ export class Mlp {
     const plan = this.run(x, spec, true);
     this.backwardPlan(plan, cotangents, false);
     return this.readGradients();
+  }
+
+  /** The network as plain JSON data; `Mlp.fromJSON` rebuilds it exactly. */
+  toJSON(): MlpJSON {
+    return {
+      format: 'jetfit.mlp', version: 1, sizes: [...this.sizes], activation: this.activation, dtype: this.dtype,
+      params: this.getParams().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
+    };
+  }
+
+  /** Rebuilds a network saved with toJSON (an object or its JSON string). */
+  static fromJSON(json: MlpJSON | string): Mlp {
+    let data: unknown = json;
+    if (typeof json === 'string') {
+      try { data = JSON.parse(json); } catch (e) { throw new JetfitError(`Mlp.fromJSON: not valid JSON: ${(e as Error).message}`); }
+    }
+    const d = data as Partial<MlpJSON> | null;
+    if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
+      throw new JetfitError("Mlp.fromJSON: expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)");
+    }
+    const net = new Mlp({ sizes: d.sizes as number[], activation: d.activation as Activation, dtype: d.dtype as DType, seed: 0 });
+    try {
+      net.setParams(d.params as LayerParamsInput[]);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    return net;
   }
 
   /** Frees the network's WebAssembly memory; any later use is an error. */
@@ -431,6 +469,66 @@ export class Mlp {
     }
     plan.setFlags(true, accumulate);
     (f64 ? ex.backward_f64 : ex.backward_f32)(plan.words);
+  }
+
+  /**
+   * @internal where component `c` ('v', 'd3', 'p1,2', 'L') of output k lives in a plan:
+   * element offset of point 0 and the stride between points.
+   */
+  private locate(plan: Plan, k: number, c: string, cotangent: boolean): { at: number; stride: number } {
+    const B = plan.batch, spec = plan.spec;
+    const mP = this.layout[this.layout.length - 1]!.outP;
+    if (plan.mode === 'reverse') {
+      const inP = this.layout[0]!.inP;
+      if (c === 'v') return { at: (cotangent ? plan.ybar : plan.out) / this.S + k, stride: mP };
+      const i = Number(c.slice(1));
+      return { at: (cotangent ? plan.g0 : plan.jac) / this.S + k * B * inP + i, stride: inP };
+    }
+    let block: number;
+    const nd = spec.dirs.length;
+    if (c === 'v') block = 0;
+    else if (c === 'L') block = plan.blocks - 1;
+    else if (c.startsWith('d')) block = 1 + spec.dirs.indexOf(Number(c.slice(1)));
+    else {
+      const [i, j] = c.slice(1).split(',').map(Number) as [number, number];
+      block = 1 + nd + pairIndex(spec, i, j);
+    }
+    return { at: (cotangent ? plan.g0 : plan.out) / this.S + block * B * mP + k, stride: mP };
+  }
+
+  /** @internal copies component c of output k of the last pass through `plan` into dst [B] */
+  readComponent(plan: Plan, k: number, c: string, dst: Float64Array): void {
+    const { at, stride } = this.locate(plan, k, c, false);
+    const v = this.view();
+    for (let p = 0; p < plan.batch; p++) dst[p] = v[at + p * stride]!;
+  }
+
+  /** @internal zeroes the plan's cotangent inputs */
+  clearCotangents(plan: Plan): void {
+    const v = this.view();
+    const B = plan.batch, mP = this.layout[this.layout.length - 1]!.outP;
+    if (plan.mode === 'reverse') {
+      v.fill(0, plan.ybar / this.S, plan.ybar / this.S + B * mP);
+      v.fill(0, plan.g0 / this.S, plan.g0 / this.S + this.outputs * B * this.layout[0]!.inP);
+    } else {
+      v.fill(0, plan.g0 / this.S, plan.g0 / this.S + plan.blocks * B * mP);
+    }
+  }
+
+  /** @internal adds src [B] to the cotangent of component c of output k */
+  addCotangent(plan: Plan, k: number, c: string, src: Float64Array): void {
+    const { at, stride } = this.locate(plan, k, c, true);
+    const v = this.view();
+    for (let p = 0; p < plan.batch; p++) v[at + p * stride]! += src[p]!;
+  }
+
+  /** @internal runs the backward pass on cotangents already written into the plan */
+  backwardWritten(plan: Plan, accumulate: boolean): void {
+    plan.setFlags(true, accumulate);
+    const ex = this.core.exports;
+    const f64 = this.dtype === 'float64';
+    if (plan.mode === 'reverse') (f64 ? ex.backward_reverse_f64 : ex.backward_reverse_f32)(plan.words);
+    else (f64 ? ex.backward_f64 : ex.backward_f32)(plan.words);
   }
 
   /** @internal copies the gradient buffer out in getParams() layout */

@@ -1,0 +1,172 @@
+// Reverse-mode autodiff over arrays (micrograd's idea, one array per node instead of one
+// number): a loss expression is lowered once into a tape of elementwise primitives over
+// the points of a batch; every training step replays it forward, then backward to get
+// the cotangents of the network's jets. Each primitive is one typed-array loop; a scalar
+// node (length 1) broadcasts against vectors.
+import type { UnaryFunction } from './functions.js';
+
+/** One array of the tape: length B (per point) or 1 (a scalar). */
+export class TapeNode {
+  value: Float64Array = new Float64Array(0);
+  grad: Float64Array = new Float64Array(0);
+  constructor(readonly id: number, readonly scalar: boolean, readonly label: string) {}
+}
+
+type Op =
+  | { kind: 'add' | 'sub' | 'mul' | 'div'; a: TapeNode; b: TapeNode; out: TapeNode }
+  | { kind: 'scale'; a: TapeNode; c: number; out: TapeNode }
+  | { kind: 'shift'; a: TapeNode; c: number; out: TapeNode }
+  | { kind: 'fn'; f: UnaryFunction; k: number; a: TapeNode; out: TapeNode; scratch: Float64Array }
+  | { kind: 'sum' | 'mean'; a: TapeNode; out: TapeNode };
+
+/** A recorded computation over the points of one batch size. */
+export class Tape {
+  readonly nodes: TapeNode[] = [];
+  private readonly ops: Op[] = [];
+  private size = 0;
+
+  private node(scalar: boolean, label: string): TapeNode {
+    const n = new TapeNode(this.nodes.length, scalar, label);
+    this.nodes.push(n);
+    return n;
+  }
+
+  /** A node whose value is written from outside before each forward pass. */
+  input(scalar: boolean, label: string): TapeNode {
+    return this.node(scalar, label);
+  }
+
+  private binary(kind: 'add' | 'sub' | 'mul' | 'div', a: TapeNode, b: TapeNode): TapeNode {
+    const out = this.node(a.scalar && b.scalar, kind);
+    this.ops.push({ kind, a, b, out });
+    return out;
+  }
+
+  add(a: TapeNode, b: TapeNode): TapeNode { return this.binary('add', a, b); }
+  sub(a: TapeNode, b: TapeNode): TapeNode { return this.binary('sub', a, b); }
+  mul(a: TapeNode, b: TapeNode): TapeNode { return this.binary('mul', a, b); }
+  div(a: TapeNode, b: TapeNode): TapeNode { return this.binary('div', a, b); }
+
+  /** a · c for a constant c */
+  scale(a: TapeNode, c: number): TapeNode {
+    const out = this.node(a.scalar, 'scale');
+    this.ops.push({ kind: 'scale', a, c, out });
+    return out;
+  }
+
+  /** a + c for a constant c */
+  shift(a: TapeNode, c: number): TapeNode {
+    const out = this.node(a.scalar, 'shift');
+    this.ops.push({ kind: 'shift', a, c, out });
+    return out;
+  }
+
+  /** the k-th derivative of f at a */
+  fn(f: UnaryFunction, k: number, a: TapeNode): TapeNode {
+    const out = this.node(a.scalar, `${f.name}^(${k})`);
+    this.ops.push({ kind: 'fn', f, k, a, out, scratch: new Float64Array(0) });
+    return out;
+  }
+
+  /** Σ over points (a scalar) */
+  sum(a: TapeNode): TapeNode {
+    const out = this.node(true, 'sum');
+    this.ops.push({ kind: 'sum', a, out });
+    return out;
+  }
+
+  /** the mean over points (a scalar) */
+  mean(a: TapeNode): TapeNode {
+    const out = this.node(true, 'mean');
+    this.ops.push({ kind: 'mean', a, out });
+    return out;
+  }
+
+  /** Allocates every array for batches of B points (once per batch size). */
+  resize(B: number): void {
+    if (B === this.size) return;
+    this.size = B;
+    for (const n of this.nodes) {
+      const len = n.scalar ? 1 : B;
+      n.value = new Float64Array(len);
+      n.grad = new Float64Array(len);
+    }
+    for (const op of this.ops) if (op.kind === 'fn') op.scratch = new Float64Array(op.a.scalar ? 1 : B);
+  }
+
+  /** Replays the primitives in order. */
+  forward(): void {
+    const B = this.size;
+    for (const op of this.ops) {
+      const o = op.out.value;
+      const n = op.out.scalar ? 1 : B;
+      switch (op.kind) {
+        case 'add': case 'sub': case 'mul': case 'div': {
+          const a = op.a.value, b = op.b.value;
+          const sa = op.a.scalar ? 0 : 1, sb = op.b.scalar ? 0 : 1;
+          if (op.kind === 'add') for (let i = 0; i < n; i++) o[i] = a[i * sa]! + b[i * sb]!;
+          else if (op.kind === 'sub') for (let i = 0; i < n; i++) o[i] = a[i * sa]! - b[i * sb]!;
+          else if (op.kind === 'mul') for (let i = 0; i < n; i++) o[i] = a[i * sa]! * b[i * sb]!;
+          else for (let i = 0; i < n; i++) o[i] = a[i * sa]! / b[i * sb]!;
+          break;
+        }
+        case 'scale': { const a = op.a.value, c = op.c; for (let i = 0; i < n; i++) o[i] = a[i]! * c; break; }
+        case 'shift': { const a = op.a.value, c = op.c; for (let i = 0; i < n; i++) o[i] = a[i]! + c; break; }
+        case 'fn': op.f.apply(op.k, op.a.value, o, n); break;
+        case 'sum': case 'mean': {
+          const a = op.a.value, m = op.a.scalar ? 1 : B;
+          let s = 0;
+          for (let i = 0; i < m; i++) s += a[i]!;
+          o[0] = op.kind === 'mean' ? s / m : s;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Pulls d root / d node back to every node; `seed` is d loss / d root. */
+  backward(root: TapeNode, seed: number): void {
+    const B = this.size;
+    for (const n of this.nodes) n.grad.fill(0);
+    root.grad[0] = seed;
+    for (let k = this.ops.length - 1; k >= 0; k--) {
+      const op = this.ops[k]!;
+      const g = op.out.grad;
+      const n = op.out.scalar ? 1 : B;
+      switch (op.kind) {
+        case 'add': case 'sub': case 'mul': case 'div': {
+          const a = op.a.value, b = op.b.value, ga = op.a.grad, gb = op.b.grad;
+          const sa = op.a.scalar ? 0 : 1, sb = op.b.scalar ? 0 : 1;
+          if (op.kind === 'add') {
+            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]!; gb[i * sb]! += g[i]!; }
+          } else if (op.kind === 'sub') {
+            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]!; gb[i * sb]! -= g[i]!; }
+          } else if (op.kind === 'mul') {
+            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]! * b[i * sb]!; gb[i * sb]! += g[i]! * a[i * sa]!; }
+          } else {
+            for (let i = 0; i < n; i++) {
+              const q = g[i]! / b[i * sb]!;
+              ga[i * sa]! += q;
+              gb[i * sb]! -= q * a[i * sa]! / b[i * sb]!;
+            }
+          }
+          break;
+        }
+        case 'scale': { const ga = op.a.grad, c = op.c; for (let i = 0; i < n; i++) ga[i]! += g[i]! * c; break; }
+        case 'shift': { const ga = op.a.grad; for (let i = 0; i < n; i++) ga[i]! += g[i]!; break; }
+        case 'fn': {
+          const d = op.scratch, ga = op.a.grad;
+          op.f.apply(op.k + 1, op.a.value, d, n);
+          for (let i = 0; i < n; i++) ga[i]! += g[i]! * d[i]!;
+          break;
+        }
+        case 'sum': case 'mean': {
+          const ga = op.a.grad, m = op.a.scalar ? 1 : B;
+          const v = op.kind === 'mean' ? g[0]! / m : g[0]!;
+          for (let i = 0; i < m; i++) ga[i]! += v;
+          break;
+        }
+      }
+    }
+  }
+}

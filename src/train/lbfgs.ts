@@ -1,0 +1,253 @@
+// L-BFGS with a strong-Wolfe line search (Nocedal & Wright, algorithms 3.5, 3.6 and 7.4),
+// for full-batch objectives. One step is one iteration: a direction from the last
+// `historySize` curvature pairs, then a line search with cubic interpolation. Vectors
+// are float64 copies of all trainables; they are allocated once.
+import { JetfitError } from '../errors.js';
+import { checkOption, type LbfgsOptions, type OptimizerState } from './optimizers.js';
+import type { Trainables } from './trainables.js';
+
+/** Evaluates the objective at the trainables' current values and fills their gradient. */
+export type Objective = () => number;
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]!));
+  return s;
+}
+
+function cubicMinimum(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lo?: number, hi?: number): number {
+  const xmin = lo ?? Math.min(x1, x2), xmax = hi ?? Math.max(x1, x2);
+  const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
+  const d2sq = d1 * d1 - g1 * g2;
+  if (d2sq >= 0) {
+    const d2 = Math.sqrt(d2sq);
+    const t = x1 <= x2
+      ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+      : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    if (Number.isFinite(t)) return Math.min(Math.max(t, xmin), xmax);
+  }
+  return (xmin + xmax) / 2;
+}
+
+/** Why an L-BFGS run stopped early. */
+export type LbfgsStop = 'converged' | 'no-progress' | null;
+
+/** L-BFGS state over n trainables. */
+export class Lbfgs {
+  readonly lr: number;
+  private readonly history: number;
+  private readonly tolGrad: number;
+  private readonly tolChange: number;
+  private readonly maxLs: number;
+  private readonly x: Float64Array;
+  private readonly g: Float64Array;
+  private readonly gPrev: Float64Array;
+  private readonly d: Float64Array;
+  private readonly q: Float64Array;
+  private readonly trial: Float64Array;
+  private readonly trialG: Float64Array;
+  private readonly bracketG: [Float64Array, Float64Array];
+  private readonly s: Float64Array[] = [];
+  private readonly y: Float64Array[] = [];
+  private readonly rho: number[] = [];
+  private readonly alpha: Float64Array;
+  private loss = NaN;
+  private iterations = 0;
+  private t = 0;
+  /** objective evaluations so far */
+  evaluations = 0;
+
+  constructor(o: LbfgsOptions, readonly n: number, where: string) {
+    this.lr = checkOption(o.lr, `${where}.lr`, 1, 0, Infinity, true);
+    const h = o.historySize ?? 10;
+    if (!Number.isInteger(h) || h < 1) throw new JetfitError(`${where}.historySize: expected an integer ≥ 1, got ${String(h)}`);
+    this.history = h;
+    this.tolGrad = checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 1e-12, 0);
+    this.tolChange = checkOption(o.toleranceChange, `${where}.toleranceChange`, 1e-14, 0);
+    const ls = o.maxLineSearch ?? 25;
+    if (!Number.isInteger(ls) || ls < 1) throw new JetfitError(`${where}.maxLineSearch: expected an integer ≥ 1, got ${String(ls)}`);
+    this.maxLs = ls;
+    const v = (): Float64Array => new Float64Array(n);
+    this.x = v(); this.g = v(); this.gPrev = v(); this.d = v(); this.q = v(); this.trial = v(); this.trialG = v();
+    this.bracketG = [v(), v()];
+    this.alpha = new Float64Array(h);
+  }
+
+  /** Value and gradient at x + step·d (the trainables are left there). */
+  private evaluateAt(t: Trainables, f: Objective, step: number, grad: Float64Array): number {
+    for (let i = 0; i < this.n; i++) this.trial[i] = this.x[i]! + step * this.d[i]!;
+    t.load(this.trial);
+    const value = f();
+    t.saveGradient(grad);
+    this.evaluations++;
+    return Number.isFinite(value) ? value : Infinity;
+  }
+
+  /**
+   * One iteration. Returns the loss at the new point, or why it stopped without moving
+   * (converged: gradient below toleranceGrad; no-progress: no descent or no change).
+   */
+  step(t: Trainables, f: Objective): { loss: number; stop: LbfgsStop } {
+    if (this.iterations === 0 || !Number.isFinite(this.loss)) {
+      t.save(this.x);
+      this.loss = f();
+      t.saveGradient(this.g);
+      this.evaluations++;
+      if (!Number.isFinite(this.loss)) return { loss: this.loss, stop: null };
+    }
+    if (maxAbs(this.g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
+    const n = this.n, d = this.d, g = this.g;
+    // Direction: −H·g by the two-loop recursion, H₀ = (sᵀy / yᵀy) I.
+    if (this.s.length === 0) {
+      for (let i = 0; i < n; i++) d[i] = -g[i]!;
+    } else {
+      const q = this.q;
+      for (let i = 0; i < n; i++) q[i] = -g[i]!;
+      for (let k = this.s.length - 1; k >= 0; k--) {
+        const a = dot(this.s[k]!, q) * this.rho[k]!;
+        this.alpha[k] = a;
+        const yk = this.y[k]!;
+        for (let i = 0; i < n; i++) q[i] = q[i]! - a * yk[i]!;
+      }
+      const last = this.s.length - 1;
+      const yy = dot(this.y[last]!, this.y[last]!);
+      const h0 = 1 / (this.rho[last]! * yy);
+      for (let i = 0; i < n; i++) d[i] = q[i]! * h0;
+      for (let k = 0; k < this.s.length; k++) {
+        const b = dot(this.y[k]!, d) * this.rho[k]!;
+        const sk = this.s[k]!, a = this.alpha[k]!;
+        for (let i = 0; i < n; i++) d[i] = d[i]! + sk[i]! * (a - b);
+      }
+    }
+    const gtd = dot(g, d);
+    if (!(gtd < -this.tolChange)) return { loss: this.loss, stop: 'no-progress' };
+    let step = this.iterations === 0 ? Math.min(1, 1 / Math.max(1e-300, g.reduce((s, v) => s + Math.abs(v), 0))) * this.lr : this.lr;
+    this.gPrev.set(g);
+    const prevLoss = this.loss;
+    const ls = this.lineSearch(t, f, step, gtd);
+    step = ls.step;
+    if (!Number.isFinite(ls.loss)) {
+      t.load(this.x);
+      return { loss: NaN, stop: null };
+    }
+    // Move to the accepted point and record the curvature pair (s = step·d, y = Δg).
+    const s = this.s.length === this.history ? this.s.shift()! : new Float64Array(n);
+    const y = this.y.length === this.history ? this.y.shift()! : new Float64Array(n);
+    if (this.rho.length === this.history) this.rho.shift();
+    for (let i = 0; i < n; i++) {
+      s[i] = step * d[i]!;
+      this.x[i] = this.x[i]! + s[i]!;
+      y[i] = g[i]! - this.gPrev[i]!;
+    }
+    const ys = dot(y, s);
+    if (ys > 1e-10) { this.s.push(s); this.y.push(y); this.rho.push(1 / ys); }
+    t.load(this.x);
+    this.loss = ls.loss;
+    this.t = step;
+    this.iterations++;
+    if (maxAbs(g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
+    if (maxAbs(s) <= this.tolChange || Math.abs(this.loss - prevLoss) < this.tolChange) return { loss: this.loss, stop: 'no-progress' };
+    return { loss: this.loss, stop: null };
+  }
+
+  /** Strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
+  private lineSearch(t: Trainables, f: Objective, step0: number, gtd: number): { loss: number; step: number } {
+    const c1 = 1e-4, c2 = 0.9, f0 = this.loss;
+    const dNorm = maxAbs(this.d);
+    const gNew = this.trialG;
+    let step = step0;
+    let fNew = this.evaluateAt(t, f, step, gNew);
+    let gtdNew = dot(gNew, this.d);
+    let tPrev = 0, fPrev = f0, gtdPrev = gtd;
+    const [gA, gB] = this.bracketG;
+    gA.set(this.g);                     // gradient at tPrev
+    let evals = 1;
+    // bracket [lo, hi] with values, slopes and gradients in slots 0 and 1
+    const bt = [0, 0], bf = [0, 0], bgtd = [0, 0];
+    let done = false, bracketed = false;
+    while (evals < this.maxLs) {
+      if (fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev)) {
+        bt[0] = tPrev; bf[0] = fPrev; bgtd[0] = gtdPrev;
+        bt[1] = step; bf[1] = fNew; bgtd[1] = gtdNew; gB.set(gNew);
+        bracketed = true; break;
+      }
+      if (Math.abs(gtdNew) <= -c2 * gtd) { done = true; break; }
+      if (gtdNew >= 0) {
+        bt[0] = tPrev; bf[0] = fPrev; bgtd[0] = gtdPrev;
+        bt[1] = step; bf[1] = fNew; bgtd[1] = gtdNew; gB.set(gNew);
+        bracketed = true; break;
+      }
+      const lo = step + 0.01 * (step - tPrev), hi = step * 10;
+      const next = cubicMinimum(tPrev, fPrev, gtdPrev, step, fNew, gtdNew, lo, hi);
+      tPrev = step; fPrev = fNew; gtdPrev = gtdNew; gA.set(gNew);
+      step = next;
+      fNew = this.evaluateAt(t, f, step, gNew);
+      gtdNew = dot(gNew, this.d);
+      evals++;
+    }
+    if (done) { this.g.set(gNew); return { loss: fNew, step }; }
+    if (!bracketed) {
+      // Out of evaluations while still descending: keep the last point if it is better.
+      if (fNew < f0) { this.g.set(gNew); return { loss: fNew, step }; }
+      return { loss: f0, step: 0 };
+    }
+    // Zoom: gA holds the gradient at bt[0], gB at bt[1].
+    let low = bf[0]! <= bf[1]! ? 0 : 1;
+    let insufficient = false;
+    while (!done && evals < this.maxLs) {
+      if (Math.abs(bt[1]! - bt[0]!) * dNorm < this.tolChange) break;
+      let tz = cubicMinimum(bt[0]!, bf[0]!, bgtd[0]!, bt[1]!, bf[1]!, bgtd[1]!);
+      const bmax = Math.max(bt[0]!, bt[1]!), bmin = Math.min(bt[0]!, bt[1]!);
+      const eps = 0.1 * (bmax - bmin);
+      if (Math.min(bmax - tz, tz - bmin) < eps) {
+        if (insufficient || tz >= bmax || tz <= bmin) {
+          tz = Math.abs(tz - bmax) < Math.abs(tz - bmin) ? bmax - eps : bmin + eps;
+          insufficient = false;
+        } else insufficient = true;
+      } else insufficient = false;
+      const fz = this.evaluateAt(t, f, tz, gNew);
+      const gtdz = dot(gNew, this.d);
+      evals++;
+      const high = 1 - low;
+      const slot = (k: number): void => { bt[k] = tz; bf[k] = fz; bgtd[k] = gtdz; (k === 0 ? gA : gB).set(gNew); };
+      if (fz > f0 + c1 * tz * gtd || fz >= bf[low]!) {
+        slot(high);
+      } else {
+        if (Math.abs(gtdz) <= -c2 * gtd) done = true;
+        else if (gtdz * (bt[high]! - bt[low]!) >= 0) {
+          bt[high] = bt[low]!; bf[high] = bf[low]!; bgtd[high] = bgtd[low]!;
+          (high === 0 ? gA : gB).set(low === 0 ? gA : gB);
+        }
+        slot(low);
+      }
+      low = bf[0]! <= bf[1]! ? 0 : 1;
+    }
+    if (!(bf[low]! < f0) && bt[low] === 0) return { loss: f0, step: 0 };
+    this.g.set(low === 0 ? gA : gB);
+    return { loss: bf[low]!, step: bt[low]! };
+  }
+
+  /** Serializable state. */
+  state(): OptimizerState {
+    return { type: 'lbfgs', t: this.iterations, buffers: [Array.from(this.x), Array.from(this.g), [this.loss, this.t], ...this.s.map((v) => Array.from(v)), ...this.y.map((v) => Array.from(v))] };
+  }
+
+  /** Restores state(). */
+  restore(st: OptimizerState): void {
+    this.iterations = st.t;
+    this.x.set(st.buffers[0]!); this.g.set(st.buffers[1]!);
+    [this.loss, this.t] = st.buffers[2] as [number, number];
+    const k = (st.buffers.length - 3) / 2;
+    this.s.length = 0; this.y.length = 0; this.rho.length = 0;
+    for (let i = 0; i < k; i++) {
+      const s = Float64Array.from(st.buffers[3 + i]!), y = Float64Array.from(st.buffers[3 + k + i]!);
+      this.s.push(s); this.y.push(y); this.rho.push(1 / dot(y, s));
+    }
+  }
+}

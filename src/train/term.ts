@@ -1,0 +1,115 @@
+// One loss term: its data and sampler, its lowered expression, and the step that turns
+// a batch into a loss value plus cotangents for the network and trainable scalars.
+import { JetfitError } from '../errors.js';
+import type { Mlp } from '../engine/mlp.js';
+import { Dataset, Sampler, type TermData } from '../data/dataset.js';
+import { Field, Loss, Parameter, type FieldContext } from '../fields/field.js';
+import { lower, type LoweredLoss } from '../fields/lower.js';
+
+/** What a loss function receives: the fields of its term's batch. */
+export interface LossContext {
+  /** the network's first output (u = outputs[0]) */
+  readonly u: Field;
+  /** every output of the network */
+  readonly outputs: readonly Field[];
+  /** the input coordinates x[0], ..., x[n-1] */
+  readonly x: readonly Field[];
+  /** the term's data columns by name */
+  readonly data: Readonly<Record<string, Field>>;
+}
+
+/** A loss function: builds the term's scalar loss from its fields (called once). */
+export type LossFunction = (context: LossContext) => Loss;
+
+/** One term of the objective. */
+export interface TermOptions extends TermData {
+  /** the term's loss */
+  loss: LossFunction;
+  /** points per step: a number, or 'full' (default) */
+  batchSize?: number | 'full';
+  /** weight in the total objective (default 1) */
+  weight?: number;
+}
+
+/** A compiled term. */
+export class Term {
+  readonly sampler: Sampler;
+  readonly lowered: LoweredLoss;
+  readonly weight: number;
+  /** the term's last loss value (unweighted) */
+  value = NaN;
+
+  constructor(readonly name: string, options: TermOptions, readonly net: Mlp, seed: number) {
+    if (typeof options !== 'object' || options === null) throw new JetfitError(`term '${name}': expected { points, loss, ... }`);
+    if (typeof options.loss !== 'function') throw new JetfitError(`term '${name}': loss must be a function of the term's fields, got ${typeof options.loss}`);
+    const w = options.weight ?? 1;
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${String(w)}`);
+    this.weight = w;
+    const data = new Dataset(options, net.inputs, name);
+    this.sampler = new Sampler(data, options.batchSize, seed, name);
+    const context: FieldContext = { inputs: net.inputs, term: name };
+    const outputs = Array.from({ length: net.outputs }, (_, k) => new Field(context, { kind: 'output', index: k }));
+    const x = Array.from({ length: net.inputs }, (_, i) => new Field(context, { kind: 'coordinate', index: i }));
+    const columns: Record<string, Field> = {};
+    for (const c of data.columns.keys()) columns[c] = new Field(context, { kind: 'column', name: c });
+    const dataProxy = new Proxy(columns, {
+      get(target, key) {
+        if (typeof key === 'string' && !(key in target)) {
+          const have = Object.keys(target);
+          throw new JetfitError(`term '${name}': data column '${key}' is missing; ` +
+            (have.length ? `the term has ${have.map((h) => `'${h}'`).join(', ')}` : 'the term has no data columns (pass columns: { ... })'));
+        }
+        return (target as Record<string | symbol, unknown>)[key];
+      },
+    });
+    const loss = options.loss({ u: outputs[0]!, outputs, x, data: dataProxy });
+    if (!(loss instanceof Loss)) {
+      throw new JetfitError(`term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +
+        `${(loss as unknown) instanceof Field ? 'a field; reduce it with mean() or sum()' : loss === null ? 'null' : typeof loss}`);
+    }
+    this.lowered = lower(loss, name, net.inputs);
+    this.lowered.tape.resize(this.sampler.batch);
+  }
+
+  /** trainable scalars the term uses */
+  get parameters(): Parameter[] { return this.lowered.parameters.map((p) => p.param); }
+
+  /** where each of the term's parameters' gradient goes in the shared scalar gradient array */
+  slots: number[] = [];
+
+  /** Moves to the next batch. */
+  advance(): void { this.sampler.next(); }
+
+  /**
+   * The loss on the current batch; with `backward`, also its cotangents, pushed through the
+   * network (accumulating when asked) and added to `scalarGrads` at the term's slots.
+   */
+  run(backward: boolean, accumulate: boolean, scalarGrads: Float64Array): number {
+    const L = this.lowered, s = this.sampler;
+    const net = this.net;
+    let plan = null;
+    if (L.outputs.length > 0 || backward) {
+      plan = net.run(s.x, L.spec, backward);
+      for (const o of L.outputs) net.readComponent(plan, o.index, o.component, o.node.value);
+    }
+    const n = net.inputs;
+    for (const c of L.coordinates) {
+      const v = c.node.value;
+      for (let b = 0; b < s.batch; b++) v[b] = s.x[b * n + c.index]!;
+    }
+    for (const c of L.columns) c.node.value.set(s.columns.get(c.name)!);
+    for (const p of L.parameters) p.node.value[0] = p.param.value;
+    L.tape.forward();
+    const value = L.root.value[0]!;
+    this.value = value;
+    if (!backward || !Number.isFinite(value)) return value;
+    L.tape.backward(L.root, this.weight);
+    if (plan) {
+      net.clearCotangents(plan);
+      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
+      net.backwardWritten(plan, accumulate);
+    }
+    L.parameters.forEach((p, i) => { scalarGrads[this.slots[i]!]! += p.node.grad[0]!; });
+    return value;
+  }
+}

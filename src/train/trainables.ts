@@ -1,0 +1,68 @@
+// Everything an optimizer updates: the network's flat parameter buffer (a live view
+// into WebAssembly memory, with its gradient) and the trainable scalars.
+import type { Real } from '../engine/dtype.js';
+import type { Mlp } from '../engine/mlp.js';
+import type { Parameter } from '../fields/field.js';
+
+/** A parameter array and its gradient. */
+export interface Segment {
+  params: Real;
+  grads: Real;
+}
+
+/** The network's parameters plus the trainable scalars. */
+export class Trainables {
+  readonly values: Float64Array;
+  readonly grads: Float64Array;
+  readonly size: number;
+
+  constructor(readonly net: Mlp, readonly scalars: readonly Parameter[]) {
+    this.values = Float64Array.from(scalars, (p) => p.value);
+    this.grads = new Float64Array(scalars.length);
+    this.size = net.parameterView().length + scalars.length;
+  }
+
+  /** Views of every parameter array with its gradient (re-fetched: memory may have grown). */
+  segments(): Segment[] {
+    const out: Segment[] = [{ params: this.net.parameterView(), grads: this.net.gradientView() }];
+    if (this.scalars.length) out.push({ params: this.values, grads: this.grads });
+    return out;
+  }
+
+  /** After an update: scalars back into their Parameter objects; stored passes become stale. */
+  commit(): void {
+    this.scalars.forEach((p, i) => { p.value = this.values[i]!; });
+    this.net.parametersChanged();
+  }
+
+  /** Copies all parameters into dst (length size). */
+  save(dst: Float64Array): void {
+    let o = 0;
+    for (const s of this.segments()) { for (let i = 0; i < s.params.length; i++) dst[o + i] = s.params[i]!; o += s.params.length; }
+  }
+
+  /** Writes all parameters from src. */
+  load(src: Float64Array): void {
+    let o = 0;
+    for (const s of this.segments()) { for (let i = 0; i < s.params.length; i++) s.params[i] = src[o + i]!; o += s.params.length; }
+    this.commit();
+  }
+
+  /** Copies the gradient into dst. */
+  saveGradient(dst: Float64Array): void {
+    let o = 0;
+    for (const s of this.segments()) { for (let i = 0; i < s.grads.length; i++) dst[o + i] = s.grads[i]!; o += s.grads.length; }
+  }
+
+  /** ‖gradient‖₂ */
+  gradientNorm(): number {
+    let s = 0;
+    for (const seg of this.segments()) { const g = seg.grads; for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!; }
+    return Math.sqrt(s);
+  }
+
+  /** gradient *= c */
+  scaleGradient(c: number): void {
+    for (const seg of this.segments()) { const g = seg.grads; for (let i = 0; i < g.length; i++) g[i] = g[i]! * c; }
+  }
+}

@@ -1,0 +1,42 @@
+// Every example end to end on a small budget (fewer steps, looser bounds); the full runs
+// are the examples themselves. Each example exits non-zero when its error is above BOUND.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function example(name: string, env: Record<string, string>): Promise<string> {
+  const script = fileURLToPath(new URL(`../../examples/${name}.mjs`, import.meta.url));
+  const { stdout } = await run(process.execPath, [script], { env: { ...process.env, ...env } });
+  const losses = /loss (\S+) -> (\S+)/.exec(stdout);
+  expect(losses, stdout).not.toBeNull();
+  expect(Number(losses![2])).toBeLessThan(Number(losses![1]));
+  return stdout;
+}
+
+const number = (stdout: string, re: RegExp): number => Number(re.exec(stdout)?.[1]);
+
+describe('examples', () => {
+  it('derivative-only: f from f\' = cos alone', async () => {
+    const out = await example('derivative-only', { STEPS: '1500', BOUND: '5e-3' });
+    expect(number(out, /sin\(x\)\| on \[-pi, pi\]: (\S+)/)).toBeLessThan(5e-3);
+  });
+  it('sobolev: values and gradients', async () => {
+    const out = await example('sobolev', { STEPS: '800', BOUND: '5e-2' });
+    expect(number(out, /value (\S+),/)).toBeLessThan(5e-2);
+  });
+  it('poisson: Laplacian residual, Adam then L-BFGS', async () => {
+    const out = await example('poisson', { ADAM_STEPS: '500', LBFGS_STEPS: '300', GRID: '16', BOUND: '5e-2' });
+    expect(number(out, /sin\(pi y\): (\S+)/)).toBeLessThan(5e-2);
+  });
+  it('gradient penalty: a signed distance from the eikonal penalty', async () => {
+    const out = await example('gradient-penalty', { STEPS: '800', BOUND: '0.15' });
+    expect(number(out, /outside \|x\| < 0.2: (\S+)/)).toBeLessThan(0.15);
+  });
+  it('burgers: nonlinear time-dependent PDE against Cole-Hopf', async () => {
+    const out = await example('burgers', { COLLOCATION: '1000', ADAM_STEPS: '200', LBFGS_STEPS: '300', BOUND: '0.8' });
+    expect(number(out, /Cole-Hopf solution: (\S+)/)).toBeLessThan(0.8);
+  });
+});
