@@ -6,7 +6,7 @@
 //
 // Per hidden layer l (0-based; a_l = s(z_l); y = W_L a_{L-1} + b_L), for output k:
 //   h_l = dy_k/da_l,  g_l = s'(z_l) ⊙ h_l,  h_{l-1} = W_lᵀ g_l,  J_k = h_{-1}.
-// Buffers use the plan of mlp.ts, with these meanings in reverse mode:
+// Buffers use the plan (plan.ts) of mlp.ts, with these meanings in reverse mode:
 //   Z (hidden)  [B][outP] pre-activation in forward, then z̄ in backward
 //   A, S1, S2   [B][outP] activations and s', s''
 //   G, H        [m][B][outP] g_l and h_l, one block per output
@@ -16,29 +16,9 @@
 import { gemm } from './gemm';
 import { activate } from './activations';
 import { multiply, multiplyAdd, multiply3Add, columnSums } from './jets';
-import { PLAN_HEADER, LAYER_WORDS } from './mlp';
-
-const H_LAYERS = 0, H_BATCH = 1, H_DIRS = 2, H_KEEP = 6, H_ACCUMULATE = 7, H_X = 10, H_G0 = 11, H_G1 = 12,
-      H_OUTPUTS = 16, H_JAC = 17, H_YBAR = 18, H_SCRATCH2 = 19;
-const L_IN = 0, L_OUT = 1, L_IN_REAL = 2, L_ACT = 3, L_W = 4, L_B = 5, L_WT = 6, L_Z = 7, L_A = 8,
-      L_S1 = 9, L_S2 = 10, L_WBAR = 12, L_BBAR = 13, L_G = 14, L_H = 15;
-
-// @ts-ignore: decorator
-@inline function word(plan: usize, i: i32): i32 { return <i32>load<u32>(plan + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function ptr(plan: usize, i: i32): usize { return <usize>load<u32>(plan + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function lw(plan: usize, l: i32, f: i32): i32 { return word(plan, PLAN_HEADER + l * LAYER_WORDS + f); }
-// @ts-ignore: decorator
-@inline function lp(plan: usize, l: i32, f: i32): usize { return ptr(plan, PLAN_HEADER + l * LAYER_WORDS + f); }
-
-function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
-  const S = <usize>sizeof<T>();
-  for (let r = 0; r < rows; r++) {
-    const s = src + <usize>r * <usize>cols * S;
-    for (let c = 0; c < cols; c++) store<T>(dst + (<usize>c * <usize>rows + <usize>r) * S, load<T>(s + <usize>c * S));
-  }
-}
+import { H_LAYERS, H_BATCH, H_DIRS, H_KEEP, H_ACCUMULATE, H_X, H_G0, H_G1, H_OUTPUTS, H_JAC, H_YBAR,
+         H_SCRATCH2, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A, L_S1, L_S2, L_WBAR, L_BBAR,
+         L_G, L_H, word, ptr, layerWord as lw, layerPtr as lp, transpose } from './plan';
 
 export function forwardReverse<T>(plan: usize): void {
   const S = <usize>sizeof<T>();

@@ -1,9 +1,8 @@
 // The whole forward and backward pass of an MLP over stacked jet columns, driven by a
-// plan that JavaScript writes into linear memory once per (batch size, jet kind): one
-// call from JavaScript per pass, none per layer or per point.
+// plan (plan.ts) that JavaScript writes into linear memory once per (batch size, jet
+// kind): one call from JavaScript per pass, none per layer or per point.
 //
-// Plan: u32 words. Header (PLAN_HEADER words), then one record of LAYER_WORDS words per
-// layer. Buffers (all 16-byte aligned, feature dimensions padded to the lane count):
+// Buffers (all 16-byte aligned, feature dimensions padded to the lane count):
 //   X         [B][inP] input points (value block of layer 0; its derivative blocks are
 //             the seeds e_d and are never stored)
 //   W         [outP][inP] row-major, b [outP]   (inside the flat parameter buffer)
@@ -17,43 +16,9 @@ import { gemm } from './gemm';
 import { activate } from './activations';
 import { forwardDirection, forwardPair, multiply, backwardDirection, backwardPair,
          backwardLaplacian, columnSums } from './jets';
-
-export const PLAN_HEADER = 32;
-export const LAYER_WORDS = 16;
-
-const H_LAYERS = 0, H_BATCH = 1, H_DIRS = 2, H_PAIRS = 3, H_LAP = 4, H_ORDER = 5, H_KEEP = 6,
-      H_ACCUMULATE = 7, H_DIRS_PTR = 8, H_PAIRS_PTR = 9, H_X = 10, H_G0 = 11, H_G1 = 12,
-      H_SCRATCH = 13, H_BLOCKS = 14;
-const L_IN = 0, L_OUT = 1, L_IN_REAL = 2, L_ACT = 3, L_W = 4, L_B = 5, L_WT = 6, L_Z = 7, L_A = 8,
-      L_S1 = 9, L_S2 = 10, L_S3 = 11, L_WBAR = 12, L_BBAR = 13;
-
-// @ts-ignore: decorator
-@inline function word(plan: usize, i: i32): i32 {
-  return <i32>load<u32>(plan + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(plan: usize, i: i32): usize {
-  return <usize>load<u32>(plan + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function layerWord(plan: usize, l: i32, f: i32): i32 {
-  return word(plan, PLAN_HEADER + l * LAYER_WORDS + f);
-}
-// @ts-ignore: decorator
-@inline function layerPtr(plan: usize, l: i32, f: i32): usize {
-  return ptr(plan, PLAN_HEADER + l * LAYER_WORDS + f);
-}
-
-// dst[c][r] = src[r][c]; src is rows × cols.
-function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
-  const S = <usize>sizeof<T>();
-  for (let r = 0; r < rows; r++) {
-    const s = src + <usize>r * <usize>cols * S;
-    for (let c = 0; c < cols; c++) {
-      store<T>(dst + (<usize>c * <usize>rows + <usize>r) * S, load<T>(s + <usize>c * S));
-    }
-  }
-}
+import { H_LAYERS, H_BATCH, H_DIRS, H_PAIRS, H_LAP, H_ORDER, H_KEEP, H_ACCUMULATE, H_DIRS_PTR, H_PAIRS_PTR,
+         H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A,
+         L_S1, L_S2, L_S3, L_WBAR, L_BBAR, word, ptr, layerWord, layerPtr, transpose } from './plan';
 
 export function forward<T>(plan: usize): void {
   const S = <usize>sizeof<T>();

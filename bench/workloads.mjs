@@ -85,8 +85,14 @@ export function prepare(id, dtype, seed = 1) {
       boundary = { x: xb, cot: cb, lossOf: (r) => { let l = 0; for (let k = 0; k < nb; k++) { l += r.y[k] * r.y[k] / nb; cb.y[k] = 2 * r.y[k] / nb; } return l; } };
     }
   }
+  const cotFixed = Object.fromEntries(Object.entries(cot).map(([k, v]) => [k, v.map((_, i) => Math.sin(i + 1) * 1e-3)]));
   return {
-    id, dtype, net, batch: B + (boundary ? w.boundary : 0),
+    id, dtype, net, x, batch: B + (boundary ? w.boundary : 0), boundaryX: boundary?.x,
+    /** forward jets and parameter gradients with fixed cotangents: the engine's share of a step */
+    engineStep() {
+      net.forward(x, request).backwardInPlace(cotFixed);
+      if (boundary) net.forward(boundary.x).backwardInPlace(boundary.cot, { accumulate: true });
+    },
     step() {
       const pass = net.forward(x, request);
       let loss = lossOf(pass);
