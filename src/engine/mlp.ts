@@ -284,18 +284,32 @@ export class Mlp {
 
   // ---- internals (used by ForwardPass and by training) ----
 
+  private viewsOf: ArrayBuffer | null = null;
+  private paramsView: Real | null = null;
+  private gradsView: Real | null = null;
+
+  private refreshViews(): void {
+    const buffer = this.core.heap.memory.buffer as ArrayBuffer;
+    if (buffer !== this.viewsOf) {
+      const v = this.view(), p = this.paramsPtr / this.S, g = this.gradsPtr / this.S;
+      this.paramsView = v.subarray(p, p + this.flatLength);
+      this.gradsView = v.subarray(g, g + this.flatLength);
+      this.viewsOf = buffer;
+    }
+  }
+
   /** @internal the flat padded parameter buffer, a live view (re-fetch after any allocation) */
   parameterView(): Real {
     this.check('parameters');
-    const o = this.paramsPtr / this.S;
-    return this.view().subarray(o, o + this.flatLength);
+    this.refreshViews();
+    return this.paramsView!;
   }
 
   /** @internal the flat padded gradient buffer, a live view */
   gradientView(): Real {
     this.check('gradients');
-    const o = this.gradsPtr / this.S;
-    return this.view().subarray(o, o + this.flatLength);
+    this.refreshViews();
+    return this.gradsView!;
   }
 
   /** @internal marks the parameters as changed in place (stored passes become stale) */
@@ -332,7 +346,18 @@ export class Mlp {
     return firstOrderOnly && this.outputs < this.inputs ? 'reverse' : 'forward';
   }
 
+  /** plans by spec object, so that a training loop's repeated lookups build no strings */
+  private readonly bySpec = new WeakMap<JetSpec, Plan[]>();
+
   private planFor(batch: number, spec: JetSpec): Plan {
+    const known = this.bySpec.get(spec);
+    if (known) for (const p of known) if (p.batch === batch && !p.disposed) return p;
+    const plan = this.planByKey(batch, spec);
+    if (known) known.push(plan); else this.bySpec.set(spec, [plan]);
+    return plan;
+  }
+
+  private planByKey(batch: number, spec: JetSpec): Plan {
     const mode = this.modeFor(spec);
     const key = `${batch}#${mode}#${specKey(spec)}`;
     let plan = this.plans.get(key);

@@ -22,11 +22,19 @@ export class Trainables {
     this.size = net.parameterView().length + scalars.length;
   }
 
-  /** Views of every parameter array with its gradient (re-fetched: memory may have grown). */
+  private readonly list: Segment[] = [];
+
+  /** Views of every parameter array with its gradient (refreshed: memory may have grown). */
   segments(): Segment[] {
-    const out: Segment[] = [{ params: this.net.parameterView(), grads: this.net.gradientView() }];
-    if (this.scalars.length) out.push({ params: this.values, grads: this.grads });
-    return out;
+    const list = this.list;
+    if (list.length === 0) {
+      list.push({ params: this.net.parameterView(), grads: this.net.gradientView() });
+      if (this.scalars.length) list.push({ params: this.values, grads: this.grads });
+    } else {
+      list[0]!.params = this.net.parameterView();
+      list[0]!.grads = this.net.gradientView();
+    }
+    return list;
   }
 
   /** After an update: scalars back into their Parameter objects; stored passes become stale. */
