@@ -31,6 +31,9 @@ export class Dataset {
       if (col === null || typeof col !== 'object' || typeof (col as ArrayLike<number>).length !== 'number') {
         throw new JetfitError(`${what}: expected an array of ${N} numbers (one per point), got ${col === null ? 'null' : typeof col}`);
       }
+      if (col instanceof BigInt64Array || col instanceof BigUint64Array) {
+        throw new JetfitError(`${what}: expected floating-point numbers (a Float32Array, Float64Array or number[]), got a ${col.constructor.name}`);
+      }
       if (col.length !== N) throw new JetfitError(`${what}: has ${col.length} values, expected ${N} (one per point)`);
       const c = new Float64Array(N);
       for (let i = 0; i < N; i++) {

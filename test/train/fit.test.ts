@@ -90,6 +90,24 @@ describe('fit', () => {
     net.dispose();
   });
 
+  it('clips the gradient to clipNorm', async () => {
+    const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
+    const before = flatParams(net);
+    await fit(net, { ...sobolev('full'), optimizer: { type: 'sgd', lr: 1 }, steps: 1, clipNorm: 1e-3 });
+    const moved = Math.hypot(...flatParams(net).map((p, i) => p - before[i]!));
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThanOrEqual(1e-3 * (1 + 1e-12));
+    net.dispose();
+  });
+
+  it('schedules the learning rate (warm-up, then cosine)', async () => {
+    const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
+    const h = await fit(net, { ...sobolev('full'), optimizer: { type: 'adam', lr: 1e-2 }, steps: 20, schedule: { type: 'cosine', warmup: 4, minFactor: 0.1 } });
+    expect(h.lr.slice(0, 4)).toEqual([2.5e-3, 5e-3, 7.5e-3, 1e-2]);
+    expect(h.lr[19]!).toBeCloseTo(1e-3 + 9e-3 * 0.5 * (1 + Math.cos(Math.PI * 15 / 16)), 12);
+    net.dispose();
+  });
+
   it('stops early when the monitored loss stops improving, and restores the best', async () => {
     const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
     const h = await fit(net, { ...sobolev('full'), optimizer: { type: 'sgd', lr: 1e-9 }, epochs: 1000, earlyStopping: { patience: 3, minDelta: 1e-3 } });
@@ -139,6 +157,8 @@ describe('bad input', () => {
     await expect(run({ data: { points: pts }, loss: ({ u, data }) => mse(u, data.target!) })).rejects.toThrow(/data column 'target' is missing; the term has no data columns/);
     await expect(run({ data: { points: pts, columns: { t: [1, 2, 3] } }, loss: ({ u, data }) => mse(u, data.t!) })).rejects.toThrow(/data column 't': has 3 values, expected 2 \(one per point\)/);
     await expect(run({ data: { points: pts, columns: { t: [1, NaN] } }, loss: ({ u }) => mse(u) })).rejects.toThrow(/data column 't': entry 1 is NaN/);
+    await expect(run({ data: { points: pts, columns: { t: new BigInt64Array(2) as never } }, loss: ({ u }) => mse(u) })).rejects.toThrow(/expected floating-point numbers .* got a BigInt64Array/);
+    await expect(run({ data: { points: new BigInt64Array(4) as never }, loss: ({ u }) => mse(u) })).rejects.toThrow(/points: expected points as a Float32Array, Float64Array/);
     await expect(run({ data: { points: [] }, loss: ({ u }) => mse(u) })).rejects.toThrow(/term 'loss': points: empty batch/);
     await expect(run({ data: { points: [[1, 2, 3]] }, loss: ({ u }) => mse(u) })).rejects.toThrow(/ragged rows|row 0 has 3 entries, expected 2/);
     await expect(run({ data: { points: pts }, loss: ({ u }) => mean(u.laplacian().d(0)) })).rejects.toThrow(/third derivatives/);
