@@ -20,6 +20,10 @@ import { H_LAYERS, H_BATCH, H_DIRS, H_PAIRS, H_LAP, H_ORDER, H_KEEP, H_ACCUMULAT
          H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A,
          L_S1, L_S2, L_S3, L_WBAR, L_BBAR, word, ptr, layerWord, layerPtr, transpose } from './plan';
 
+// Elements per chunk of the elementwise rules: with K blocks of Z, A (or G) and three of
+// s^(k), a chunk of every block fits in L1/L2 together.
+const CHUNK: i32 = 512;
+
 export function forward<T>(plan: usize): void {
   const S = <usize>sizeof<T>();
   const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH);
@@ -49,17 +53,23 @@ export function forward<T>(plan: usize): void {
     }
     if (l < layers - 1) {
       const S1 = layerPtr(plan, l, L_S1), S2 = layerPtr(plan, l, L_S2), S3 = layerPtr(plan, l, L_S3);
-      activate<T>(layerWord(plan, l, L_ACT), Z, A, S1, S2, S3, n, order);
-      const Alap = lap ? A + <usize>(K - 1) * blk : 0;
-      if (lap) multiply<T>(Alap, S1, Z + <usize>(K - 1) * blk, n);
-      for (let d = 0; d < nd; d++) {
-        const o = <usize>(1 + d) * blk;
-        forwardDirection<T>(A + o, Z + o, S1, S2, Alap, n);
-      }
-      for (let q = 0; q < np; q++) {
-        const a = <usize>load<u32>(pairs + (<usize>q << 3)), c = <usize>load<u32>(pairs + (<usize>q << 3) + 4);
-        const o = <usize>(1 + nd + q) * blk;
-        forwardPair<T>(A + o, Z + (1 + a) * blk, Z + (1 + c) * blk, Z + o, S1, S2, n);
+      const act = layerWord(plan, l, L_ACT);
+      // Chunk by chunk, so that every block of a chunk stays in cache across the rules.
+      for (let c0 = 0; c0 < n; c0 += CHUNK) {
+        const len = min(CHUNK, n - c0);
+        const e = <usize>c0 * S;
+        activate<T>(act, Z + e, A + e, S1 + e, S2 + e, S3 + e, len, order);
+        const Alap = lap ? A + <usize>(K - 1) * blk + e : 0;
+        if (lap) multiply<T>(Alap, S1 + e, Z + <usize>(K - 1) * blk + e, len);
+        for (let d = 0; d < nd; d++) {
+          const o = <usize>(1 + d) * blk + e;
+          forwardDirection<T>(A + o, Z + o, S1 + e, S2 + e, Alap, len);
+        }
+        for (let q = 0; q < np; q++) {
+          const a = <usize>load<u32>(pairs + (<usize>q << 3)), c = <usize>load<u32>(pairs + (<usize>q << 3) + 4);
+          const o = <usize>(1 + nd + q) * blk + e;
+          forwardPair<T>(A + o, Z + (1 + a) * blk + e, Z + (1 + c) * blk + e, Z + o, S1 + e, S2 + e, len);
+        }
       }
     }
     Aprev = A;
@@ -84,19 +94,24 @@ export function backward<T>(plan: usize): void {
     const blk = <usize>n * S;
     if (l < layers - 1) {
       const S1 = layerPtr(plan, l, L_S1), S2 = layerPtr(plan, l, L_S2), S3 = layerPtr(plan, l, L_S3);
-      const Glap = lap ? G + <usize>(K - 1) * blk : 0;
-      multiply<T>(G, S1, G, n);
-      for (let d = 0; d < nd; d++) {
-        const o = <usize>(1 + d) * blk;
-        backwardDirection<T>(G, G + o, Z + o, S1, S2, S3, Glap, n);
+      for (let c0 = 0; c0 < n; c0 += CHUNK) {
+        const len = min(CHUNK, n - c0);
+        const e = <usize>c0 * S;
+        const G0 = G + e, s1 = S1 + e, s2 = S2 + e, s3 = S3 + e;
+        const Glap = lap ? G + <usize>(K - 1) * blk + e : 0;
+        multiply<T>(G0, s1, G0, len);
+        for (let d = 0; d < nd; d++) {
+          const o = <usize>(1 + d) * blk + e;
+          backwardDirection<T>(G0, G + o, Z + o, s1, s2, s3, Glap, len);
+        }
+        for (let q = 0; q < np; q++) {
+          const a = <usize>load<u32>(pairs + (<usize>q << 3)), c = <usize>load<u32>(pairs + (<usize>q << 3) + 4);
+          const o = <usize>(1 + nd + q) * blk + e;
+          backwardPair<T>(G0, G + (1 + a) * blk + e, G + (1 + c) * blk + e, G + o, Z + (1 + a) * blk + e,
+                          Z + (1 + c) * blk + e, Z + o, s1, s2, s3, len);
+        }
+        if (lap) backwardLaplacian<T>(G0, Glap, Z + <usize>(K - 1) * blk + e, s1, s2, len);
       }
-      for (let q = 0; q < np; q++) {
-        const a = <usize>load<u32>(pairs + (<usize>q << 3)), c = <usize>load<u32>(pairs + (<usize>q << 3) + 4);
-        const o = <usize>(1 + nd + q) * blk;
-        backwardPair<T>(G, G + (1 + a) * blk, G + (1 + c) * blk, G + o, Z + (1 + a) * blk, Z + (1 + c) * blk,
-                        Z + o, S1, S2, S3, n);
-      }
-      if (lap) backwardLaplacian<T>(G, Glap, Z + <usize>(K - 1) * blk, S1, S2, n);
     }
     columnSums<T>(bbar, G, B, outP, accumulate);
     if (l == 0) {

@@ -21,6 +21,8 @@ export interface PhaseOptions {
   schedule?: ScheduleSpec;
   /** clip the gradient to this global L2 norm */
   clipNorm?: number;
+  /** batch sizes for this phase: one for every term, or by term name (others keep their own) */
+  batchSize?: number | 'full' | Record<string, number | 'full'>;
 }
 
 /** What step and epoch callbacks receive. */
@@ -149,20 +151,38 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
   const phases = phaseList.map((p, i) => {
     const where = options.phases ? `phases[${i}]` : 'fit';
     const opt = optimizerOptions(p.optimizer, `${where}.optimizer`);
+    // the single-term shorthand's batchSize is the term's own, not a phase override
+    const override = options.phases ? p.batchSize : undefined;
+    const batchOf = (t: Term): number | 'full' | undefined =>
+      override === undefined ? undefined
+        : typeof override === 'object' ? override[t.name] : override;
     let steps: number;
     if (p.steps !== undefined) {
       if (!Number.isInteger(p.steps) || p.steps < 0) throw new JetfitError(`${where}.steps: expected a whole number ≥ 0, got ${String(p.steps)}`);
       steps = p.steps;
     } else if (p.epochs !== undefined) {
       if (!Number.isInteger(p.epochs) || p.epochs < 0) throw new JetfitError(`${where}.epochs: expected a whole number ≥ 0, got ${String(p.epochs)}`);
-      steps = p.epochs * primary.stepsPerEpoch;
+      const b = batchOf(terms[0]!) ?? termOptions[names[0]!]!.batchSize ?? 'full';
+      const size = primary.data.size;
+      steps = p.epochs * Math.max(1, Math.floor(size / (b === 'full' ? size : Math.min(b, size))));
     } else throw new JetfitError(`${where}: say how long to train: steps or epochs`);
+    if (override !== undefined && typeof override === 'object') {
+      for (const k of Object.keys(override)) {
+        if (!names.includes(k)) throw new JetfitError(`${where}.batchSize: no term named '${k}'; the terms are ${names.join(', ')}`);
+      }
+    }
     if (opt.type === 'lbfgs') {
-      const mini = terms.find((t) => !t.sampler.full);
-      if (mini) throw new JetfitError(`${where}: L-BFGS needs full batches, but term '${mini.name}' has batchSize ${mini.sampler.batch} of ${mini.sampler.data.size} points; use batchSize: 'full' or a first-order optimizer`);
+      const mini = terms.find((t) => {
+        const b = batchOf(t) ?? (termOptions[t.name]!.batchSize ?? 'full');
+        return b !== 'full' && b < t.sampler.data.size;
+      });
+      if (mini) {
+        const b = batchOf(mini) ?? termOptions[mini.name]!.batchSize;
+        throw new JetfitError(`${where}: L-BFGS needs full batches, but term '${mini.name}' has batchSize ${String(b)} of ${mini.sampler.data.size} points; use batchSize: 'full' (for the phase or the term) or a first-order optimizer`);
+      }
     }
     const clip = p.clipNorm === undefined ? 0 : checkOption(p.clipNorm, `${where}.clipNorm`, 0, 0, Infinity, true);
-    return { opt, steps, lr: schedule(p.schedule, `${where}.schedule`), clip, where };
+    return { opt, steps, lr: schedule(p.schedule, `${where}.schedule`), clip, where, batchOf };
   });
 
   const trainables = new Trainables(net, scalars);
@@ -188,7 +208,10 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
     step = r.step; startPhase = r.phase; startPhaseStep = r.phaseStep;
     trainables.values.set(r.scalars);
     trainables.load(Float64Array.from(r.params));
-    terms.forEach((t, i) => t.sampler.restore(r.samplers[i]!));
+    terms.forEach((t, i) => {
+      t.useBatch(phases[startPhase]?.batchOf(t));
+      t.sampler.restore(r.samplers[i]!);
+    });
     resumeOptimizer = r.optimizer;
   }
 
@@ -222,6 +245,7 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
     let haveSnapshot = false;
     while (phaseIndex < phases.length && !stop) {
       const ph = phases[phaseIndex]!;
+      for (const t of terms) t.useBatch(ph.batchOf(t));
       let firstOrderOpt: FirstOrder | null = null, lbfgs: Lbfgs | null = null;
       if (ph.opt.type === 'lbfgs') { lbfgs = new Lbfgs(ph.opt, n, `${ph.where}.optimizer`); optimizerState = () => lbfgs!.state(); }
       else { firstOrderOpt = firstOrder(ph.opt, n, `${ph.where}.optimizer`); optimizerState = () => firstOrderOpt!.state(); }

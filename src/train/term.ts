@@ -33,7 +33,11 @@ export interface TermOptions extends TermData {
 
 /** A compiled term. */
 export class Term {
-  readonly sampler: Sampler;
+  /** the sampler of the batch size in use (see useBatch) */
+  sampler: Sampler;
+  private readonly samplers = new Map<number | 'full', Sampler>();
+  private readonly defaultBatch: number | 'full';
+  private readonly seed: number;
   readonly lowered: LoweredLoss;
   readonly weight: number;
   /** the term's last loss value (unweighted) */
@@ -46,7 +50,10 @@ export class Term {
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${String(w)}`);
     this.weight = w;
     const data = new Dataset(options, net.inputs, name);
-    this.sampler = new Sampler(data, options.batchSize, seed, name);
+    this.seed = seed;
+    this.defaultBatch = options.batchSize ?? 'full';
+    this.sampler = new Sampler(data, this.defaultBatch, seed, name);
+    this.samplers.set(this.defaultBatch, this.sampler);
     const context: FieldContext = { inputs: net.inputs, term: name };
     const outputs = Array.from({ length: net.outputs }, (_, k) => new Field(context, { kind: 'output', index: k }));
     const x = Array.from({ length: net.inputs }, (_, i) => new Field(context, { kind: 'coordinate', index: i }));
@@ -76,6 +83,21 @@ export class Term {
 
   /** where each of the term's parameters' gradient goes in the shared scalar gradient array */
   slots: number[] = [];
+
+  /**
+   * Switches to another batch size (a phase's override, or undefined for the term's own);
+   * each size keeps its own sampler, so switching back continues where it was.
+   */
+  useBatch(batchSize: number | 'full' | undefined): void {
+    const key = batchSize ?? this.defaultBatch;
+    let s = this.samplers.get(key);
+    if (!s) {
+      s = new Sampler(this.sampler.data, key, this.seed + this.samplers.size, this.name);
+      this.samplers.set(key, s);
+    }
+    this.sampler = s;
+    this.lowered.tape.resize(s.batch);
+  }
 
   /** Moves to the next batch. */
   advance(): void { this.sampler.next(); }

@@ -34,7 +34,7 @@ describe('fit', () => {
       const a = new Mlp({ sizes: [1, 8, 8, 1], dtype, seed: 2 });
       const b = new Mlp({ sizes: [1, 8, 8, 1], dtype, seed: 2 });
       const c = new Mlp({ sizes: [1, 8, 8, 1], dtype, seed: 2 });
-      const phases = [{ optimizer: { type: 'adam' as const, lr: 5e-3 }, steps: 20 }, { optimizer: { type: 'sgd' as const, lr: 1e-2, momentum: 0.9 }, steps: 20 }];
+      const phases = [{ optimizer: { type: 'adam' as const, lr: 5e-3 }, steps: 20 }, { optimizer: { type: 'sgd' as const, lr: 1e-2, momentum: 0.9 }, steps: 20, batchSize: 8 }];
       await fit(a, { ...sobolev(), phases });
       await fit(b, { ...sobolev(), phases });
       expect(flatParams(b)).toEqual(flatParams(a));
@@ -50,6 +50,21 @@ describe('fit', () => {
       expect(flatParams(d)).toEqual(flatParams(a));
       a.dispose(); b.dispose(); d.dispose();
     }
+  });
+
+  it('phases can change batch sizes: Adam on minibatches, then L-BFGS on full batches', async () => {
+    const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
+    const h = await fit(net, {
+      ...sobolev('full'),
+      phases: [{ optimizer: 'adam', steps: 40, batchSize: 8 }, { optimizer: 'lbfgs', steps: 20, batchSize: { value: 'full' } }],
+    });
+    expect(h.steps).toBeGreaterThan(40);
+    expect(h.loss.at(-1)!).toBeLessThan(h.loss[39]!);
+    await expect(fit(net, { ...sobolev('full'), phases: [{ optimizer: 'lbfgs', steps: 1, batchSize: { slope: 16 } }] }))
+      .rejects.toThrow(/phases\[0\]: L-BFGS needs full batches, but term 'slope' has batchSize 16 of 64 points/);
+    await expect(fit(net, { ...sobolev('full'), phases: [{ optimizer: 'adam', steps: 1, batchSize: { nope: 4 } }] }))
+      .rejects.toThrow(/phases\[0\].batchSize: no term named 'nope'/);
+    net.dispose();
   });
 
   it('toJSON / fromJSON round-trip exactly', () => {
