@@ -5,6 +5,7 @@ import { gemm } from './gemm';
 import { activate } from './activations';
 import { forward, backward } from './mlp';
 import { forwardReverse, backwardReverse } from './mlp-reverse';
+import { adam, sgd } from './optim';
 
 export function heap_base(): usize { return __heap_base; }
 
@@ -35,4 +36,19 @@ export function activate_f32(act: i32, Z: usize, A: usize, S1: usize, S2: usize,
 }
 export function activate_f64(act: i32, Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   activate<f64>(act, Z, A, S1, S2, S3, n, order);
+}
+
+export function adam_f32(P: usize, G: usize, M: usize, V: usize, n: i32, step: f64, root: f64, b1: f64, b2: f64,
+                         eps: f64, decay: f64, l2: f64): void {
+  adam<f32>(P, G, M, V, n, step, root, b1, b2, eps, decay, l2);
+}
+export function adam_f64(P: usize, G: usize, M: usize, V: usize, n: i32, step: f64, root: f64, b1: f64, b2: f64,
+                         eps: f64, decay: f64, l2: f64): void {
+  adam<f64>(P, G, M, V, n, step, root, b1, b2, eps, decay, l2);
+}
+export function sgd_f32(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, nesterov: i32, wd: f64): void {
+  sgd<f32>(P, G, U, n, lr, mu, nesterov, wd);
+}
+export function sgd_f64(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, nesterov: i32, wd: f64): void {
+  sgd<f64>(P, G, U, n, lr, mu, nesterov, wd);
 }

@@ -278,6 +278,8 @@ export class Mlp {
     for (const p of this.plans.values()) p.release();
     this.plans.clear();
     const heap = this.core.heap;
+    for (const b of this.stateBuffers.values()) heap.release(b.ptr);
+    this.stateBuffers.clear();
     heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
     this.disposed = true;
   }
@@ -310,6 +312,49 @@ export class Mlp {
     this.check('gradients');
     this.refreshViews();
     return this.gradsView!;
+  }
+
+  private readonly stateBuffers = new Map<string, { ptr: number; view: Real | null; of: ArrayBuffer | null }>();
+
+  /**
+   * @internal a flat buffer shaped like the parameters, in WebAssembly memory (for
+   * optimizer state); zero-filled when first asked for or when `reset` is true
+   */
+  stateBuffer(name: string, reset = false): Real {
+    this.check('optimizer');
+    let b = this.stateBuffers.get(name);
+    if (!b) {
+      b = { ptr: this.core.heap.alloc(this.flatLength * this.S, 'optimizer state'), view: null, of: null };
+      this.stateBuffers.set(name, b);
+      reset = true;
+    }
+    const buffer = this.core.heap.memory.buffer as ArrayBuffer;
+    if (b.of !== buffer) {
+      const o = b.ptr / this.S;
+      b.view = this.view().subarray(o, o + this.flatLength);
+      b.of = buffer;
+    }
+    if (reset) b.view!.fill(0);
+    return b.view!;
+  }
+
+  private statePtr(name: string): number {
+    this.stateBuffer(name);
+    return this.stateBuffers.get(name)!.ptr;
+  }
+
+  /** @internal Adam/AdamW update of the parameter buffer in place (state in stateBuffer(m), (v)) */
+  adamUpdate(m: string, v: string, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void {
+    const M = this.statePtr(m), V = this.statePtr(v);
+    (this.dtype === 'float64' ? this.core.exports.adam_f64 : this.core.exports.adam_f32)(
+      this.paramsPtr, this.gradsPtr, M, V, this.flatLength, step, root, b1, b2, eps, decay, l2);
+  }
+
+  /** @internal SGD update of the parameter buffer in place (momentum in stateBuffer(u)) */
+  sgdUpdate(u: string, lr: number, mu: number, nesterov: boolean, wd: number): void {
+    const U = mu !== 0 ? this.statePtr(u) : 0;
+    (this.dtype === 'float64' ? this.core.exports.sgd_f64 : this.core.exports.sgd_f32)(
+      this.paramsPtr, this.gradsPtr, U, this.flatLength, lr, mu, nesterov ? 1 : 0, wd);
   }
 
   /** @internal marks the parameters as changed in place (stored passes become stale) */

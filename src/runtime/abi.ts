@@ -21,13 +21,17 @@ export interface CoreExports {
            M: number, N: number, K: number, mode: number, bias: number): void;
   activate_f32(act: number, Z: number, A: number, S1: number, S2: number, S3: number, n: number, order: number): void;
   activate_f64(act: number, Z: number, A: number, S1: number, S2: number, S3: number, n: number, order: number): void;
+  adam_f32(P: number, G: number, M: number, V: number, n: number, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void;
+  adam_f64(P: number, G: number, M: number, V: number, n: number, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void;
+  sgd_f32(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
+  sgd_f64(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
 }
 
 /** Names every core module must export; checked when a module is loaded. */
 export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'memory', 'heap_base', 'relaxed_simd', 'forward_f32', 'forward_f64', 'backward_f32', 'backward_f64',
   'forward_reverse_f32', 'forward_reverse_f64', 'backward_reverse_f32', 'backward_reverse_f64',
-  'gemm_f32', 'gemm_f64', 'activate_f32', 'activate_f64',
+  'gemm_f32', 'gemm_f64', 'activate_f32', 'activate_f64', 'adam_f32', 'adam_f64', 'sgd_f32', 'sgd_f64',
 ];
 
 /** Plan layout shared with assembly/mlp.ts (u32 words). */

@@ -111,7 +111,29 @@ export interface History {
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+interface YieldGlobals {
+  setImmediate?: (f: () => void) => unknown;
+  document?: unknown;
+  WorkerGlobalScope?: unknown;
+}
+let channel: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+
+/**
+ * Lets the event loop run (timers, input, rendering) with as little delay as the runtime
+ * allows: setImmediate (Node, Bun), a MessageChannel in pages and workers (setTimeout
+ * would wait 4 ms once nested), setTimeout elsewhere.
+ */
 function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as unknown as YieldGlobals;
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => { g.setImmediate!(resolve); });
+  if ((g.document !== undefined || g.WorkerGlobalScope !== undefined) && typeof MessageChannel !== 'undefined') {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => waiting.shift()?.();
+    }
+    return new Promise((resolve) => { waiting.push(resolve); channel!.port2.postMessage(0); });
+  }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
@@ -248,7 +270,7 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
       for (const t of terms) t.useBatch(ph.batchOf(t));
       let firstOrderOpt: FirstOrder | null = null, lbfgs: Lbfgs | null = null;
       if (ph.opt.type === 'lbfgs') { lbfgs = new Lbfgs(ph.opt, n, `${ph.where}.optimizer`); optimizerState = () => lbfgs!.state(); }
-      else { firstOrderOpt = firstOrder(ph.opt, n, `${ph.where}.optimizer`); optimizerState = () => firstOrderOpt!.state(); }
+      else { firstOrderOpt = firstOrder(ph.opt, trainables, `${ph.where}.optimizer`); optimizerState = () => firstOrderOpt!.state(); }
       if (resumeOptimizer && phaseIndex === startPhase) {
         (lbfgs ?? firstOrderOpt)!.restore(resumeOptimizer);
         resumeOptimizer = null;

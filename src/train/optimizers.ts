@@ -2,6 +2,7 @@
 // parameter arrays in place from their gradients, with its state allocated once.
 import { JetfitError } from '../errors.js';
 import type { Trainables } from './trainables.js';
+import { allocReal, type Real } from '../engine/dtype.js';
 
 /** SGD options. */
 export interface SgdOptions { type: 'sgd'; lr?: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
@@ -50,6 +51,38 @@ export function optimizerOptions(spec: OptimizerSpec | undefined, where: string)
   return s;
 }
 
+// The network's part of the update runs in WebAssembly (assembly/optim.ts) on the
+// parameter buffer; the trainable scalars, a handful, are updated here. State buffers of
+// the network part live in WebAssembly memory too (Mlp.stateBuffer).
+
+/** copies of named state buffers, for undoing one step */
+class Saved {
+  private readonly copies: Real[];
+  private readonly scalarCopies: Float64Array[];
+  constructor(private readonly t: Trainables, private readonly names: string[], private readonly scalars: Float64Array[]) {
+    this.copies = names.map(() => allocReal(t.net.dtype, t.net.parameterView().length));
+    this.scalarCopies = scalars.map((a) => new Float64Array(a.length));
+  }
+  save(): void {
+    this.names.forEach((n, i) => this.copies[i]!.set(this.t.net.stateBuffer(n)));
+    this.scalars.forEach((a, i) => this.scalarCopies[i]!.set(a));
+  }
+  restore(): void {
+    this.names.forEach((n, i) => this.t.net.stateBuffer(n).set(this.copies[i]!));
+    this.scalars.forEach((a, i) => a.set(this.scalarCopies[i]!));
+  }
+}
+
+function stateOf(t: Trainables, name: string, scalars: Float64Array): number[] {
+  return [...Array.from(t.net.stateBuffer(name)), ...Array.from(scalars)];
+}
+
+function restoreState(t: Trainables, name: string, scalars: Float64Array, values: readonly number[]): void {
+  const view = t.net.stateBuffer(name);
+  view.set(values.slice(0, view.length));
+  scalars.set(values.slice(view.length));
+}
+
 class Sgd implements FirstOrder {
   readonly type = 'sgd' as const;
   readonly lr: number;
@@ -57,42 +90,37 @@ class Sgd implements FirstOrder {
   private readonly nesterov: boolean;
   private readonly decay: number;
   private readonly velocity: Float64Array;
-  private saved: Float64Array;
+  private readonly saved: Saved;
   private steps = 0;
   private savedSteps = 0;
 
-  constructor(o: SgdOptions, size: number, where: string) {
+  constructor(o: SgdOptions, private readonly t: Trainables, where: string) {
     this.lr = checkOption(o.lr, `${where}.lr`, 1e-2, 0, Infinity, true);
     this.momentum = checkOption(o.momentum, `${where}.momentum`, 0, 0, 1, false, true);
     this.nesterov = o.nesterov === true;
     if (this.nesterov && this.momentum === 0) throw new JetfitError(`${where}.nesterov: Nesterov momentum needs momentum > 0`);
     this.decay = checkOption(o.weightDecay, `${where}.weightDecay`, 0, 0);
-    this.velocity = new Float64Array(this.momentum > 0 ? size : 0);
-    this.saved = new Float64Array(this.velocity.length);
+    t.net.stateBuffer('sgd.u', true);
+    this.velocity = new Float64Array(t.scalars.length);
+    this.saved = new Saved(t, this.momentum > 0 ? ['sgd.u'] : [], [this.velocity]);
   }
 
   step(t: Trainables, lr: number): void {
-    let o = 0;
-    const mu = this.momentum, wd = this.decay, v = this.velocity;
-    for (const { params: p, grads: g } of t.segments()) {
-      for (let i = 0; i < p.length; i++) {
-        let d = g[i]! + wd * p[i]!;
-        if (mu > 0) {
-          const vi = mu * v[o + i]! + d;
-          v[o + i] = vi;
-          d = this.nesterov ? d + mu * vi : vi;
-        }
-        p[i] = p[i]! - lr * d;
-      }
-      o += p.length;
+    const mu = this.momentum, wd = this.decay;
+    t.net.sgdUpdate('sgd.u', lr, mu, this.nesterov, wd);
+    const p = t.values, g = t.grads, v = this.velocity;
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i]! + wd * p[i]!;
+      if (mu > 0) { v[i] = mu * v[i]! + d; d = this.nesterov ? d + mu * v[i]! : v[i]!; }
+      p[i] = p[i]! - lr * d;
     }
     this.steps++;
   }
 
-  state(): OptimizerState { return { type: this.type, t: this.steps, buffers: [Array.from(this.velocity)] }; }
-  restore(s: OptimizerState): void { this.velocity.set(s.buffers[0] ?? []); this.steps = s.t; }
-  snapshot(): void { this.saved.set(this.velocity); this.savedSteps = this.steps; }
-  rollback(): void { this.velocity.set(this.saved); this.steps = this.savedSteps; }
+  state(): OptimizerState { return { type: this.type, t: this.steps, buffers: [stateOf(this.t, 'sgd.u', this.velocity)] }; }
+  restore(s: OptimizerState): void { restoreState(this.t, 'sgd.u', this.velocity, s.buffers[0] ?? []); this.steps = s.t; }
+  snapshot(): void { this.saved.save(); this.savedSteps = this.steps; }
+  rollback(): void { this.saved.restore(); this.steps = this.savedSteps; }
 }
 
 class Adam implements FirstOrder {
@@ -103,48 +131,52 @@ class Adam implements FirstOrder {
   private readonly decay: number;
   private readonly m: Float64Array;
   private readonly v: Float64Array;
-  private readonly savedM: Float64Array;
-  private readonly savedV: Float64Array;
+  private readonly saved: Saved;
   private steps = 0;
   private savedSteps = 0;
 
-  constructor(readonly type: 'adam' | 'adamw', o: AdamOptions, size: number, where: string) {
+  constructor(readonly type: 'adam' | 'adamw', o: AdamOptions, private readonly t: Trainables, where: string) {
     this.lr = checkOption(o.lr, `${where}.lr`, 1e-3, 0, Infinity, true);
     this.b1 = checkOption(o.beta1, `${where}.beta1`, 0.9, 0, 1, false, true);
     this.b2 = checkOption(o.beta2, `${where}.beta2`, 0.999, 0, 1, false, true);
     this.eps = checkOption(o.eps, `${where}.eps`, 1e-8, 0, Infinity, true);
     this.decay = checkOption(o.weightDecay, `${where}.weightDecay`, type === 'adamw' ? 1e-2 : 0, 0);
-    this.m = new Float64Array(size); this.v = new Float64Array(size);
-    this.savedM = new Float64Array(size); this.savedV = new Float64Array(size);
+    t.net.stateBuffer('adam.m', true);
+    t.net.stateBuffer('adam.v', true);
+    this.m = new Float64Array(t.scalars.length);
+    this.v = new Float64Array(t.scalars.length);
+    this.saved = new Saved(t, ['adam.m', 'adam.v'], [this.m, this.v]);
   }
 
   step(t: Trainables, lr: number): void {
     this.steps++;
-    const b1 = this.b1, b2 = this.b2, eps = this.eps, wd = this.decay, m = this.m, v = this.v;
-    const c1 = 1 - Math.pow(b1, this.steps), c2 = 1 - Math.pow(b2, this.steps);
-    const step = lr / c1, root = 1 / Math.sqrt(c2);
+    const b1 = this.b1, b2 = this.b2, eps = this.eps, wd = this.decay;
+    const step = lr / (1 - Math.pow(b1, this.steps)), root = 1 / Math.sqrt(1 - Math.pow(b2, this.steps));
     const decoupled = this.type === 'adamw';
-    let o = 0;
-    for (const { params: p, grads: g } of t.segments()) {
-      for (let i = 0; i < p.length; i++) {
-        const pi = p[i]!;
-        const gi = decoupled ? g[i]! : g[i]! + wd * pi;
-        const mi = b1 * m[o + i]! + (1 - b1) * gi;
-        const vi = b2 * v[o + i]! + (1 - b2) * gi * gi;
-        m[o + i] = mi; v[o + i] = vi;
-        p[i] = (decoupled ? pi * (1 - lr * wd) : pi) - step * mi / (Math.sqrt(vi) * root + eps);
-      }
-      o += p.length;
+    const decay = decoupled ? lr * wd : 0, l2 = decoupled ? 0 : wd;
+    t.net.adamUpdate('adam.m', 'adam.v', step, root, b1, b2, eps, decay, l2);
+    const p = t.values, g = t.grads, m = this.m, v = this.v;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]! + l2 * p[i]!;
+      m[i] = b1 * m[i]! + (1 - b1) * gi;
+      v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
+      p[i] = p[i]! * (1 - decay) - (step * m[i]!) / (Math.sqrt(v[i]!) * root + eps);
     }
   }
 
-  state(): OptimizerState { return { type: this.type, t: this.steps, buffers: [Array.from(this.m), Array.from(this.v)] }; }
-  restore(s: OptimizerState): void { this.m.set(s.buffers[0] ?? []); this.v.set(s.buffers[1] ?? []); this.steps = s.t; }
-  snapshot(): void { this.savedM.set(this.m); this.savedV.set(this.v); this.savedSteps = this.steps; }
-  rollback(): void { this.m.set(this.savedM); this.v.set(this.savedV); this.steps = this.savedSteps; }
+  state(): OptimizerState {
+    return { type: this.type, t: this.steps, buffers: [stateOf(this.t, 'adam.m', this.m), stateOf(this.t, 'adam.v', this.v)] };
+  }
+  restore(s: OptimizerState): void {
+    restoreState(this.t, 'adam.m', this.m, s.buffers[0] ?? []);
+    restoreState(this.t, 'adam.v', this.v, s.buffers[1] ?? []);
+    this.steps = s.t;
+  }
+  snapshot(): void { this.saved.save(); this.savedSteps = this.steps; }
+  rollback(): void { this.saved.restore(); this.steps = this.savedSteps; }
 }
 
-/** A first-order optimizer for `size` parameters. */
-export function firstOrder(o: SgdOptions | AdamOptions, size: number, where: string): FirstOrder {
-  return o.type === 'sgd' ? new Sgd(o, size, where) : new Adam(o.type, o, size, where);
+/** A first-order optimizer of the trainables. */
+export function firstOrder(o: SgdOptions | AdamOptions, t: Trainables, where: string): FirstOrder {
+  return o.type === 'sgd' ? new Sgd(o, t, where) : new Adam(o.type, o, t, where);
 }
