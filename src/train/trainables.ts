@@ -46,20 +46,20 @@ export class Trainables {
   /** Copies all parameters into dst (length size). */
   save(dst: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { for (let i = 0; i < s.params.length; i++) dst[o + i] = s.params[i]!; o += s.params.length; }
+    for (const s of this.segments()) { dst.set(s.params, o); o += s.params.length; }
   }
 
   /** Writes all parameters from src. */
   load(src: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { for (let i = 0; i < s.params.length; i++) s.params[i] = src[o + i]!; o += s.params.length; }
+    for (const s of this.segments()) { s.params.set(src.subarray(o, o + s.params.length)); o += s.params.length; }
     this.commit();
   }
 
   /** Copies the gradient into dst. */
   saveGradient(dst: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { for (let i = 0; i < s.grads.length; i++) dst[o + i] = s.grads[i]!; o += s.grads.length; }
+    for (const s of this.segments()) { dst.set(s.grads, o); o += s.grads.length; }
   }
 
   /** ‖gradient‖₂ */
