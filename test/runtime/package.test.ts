@@ -34,6 +34,7 @@ beforeAll(async () => {
   await run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: dir });
   await writeFile(join(dir, 'esm.mjs'), `import { init, Mlp, fit, mse } from 'jetfit';\n${body}`);
   await writeFile(join(dir, 'cjs.cjs'), `const { init, Mlp, fit, mse } = require('jetfit');\n(async () => {${body}})();`);
+  await writeFile(join(dir, 'inline.mjs'), `import { init, Mlp, fit, mse } from 'jetfit/inline';\n${body}`);
 }, 120_000);
 
 afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
@@ -49,4 +50,7 @@ it('trains from ESM and from CommonJS, with the same result', async () => {
   const cjs = JSON.parse((await run(process.execPath, ['cjs.cjs'], { cwd: dir })).stdout);
   expect(esm.last).toBeLessThan(esm.first);
   expect(cjs).toEqual(esm);
+  // the inline entry embeds the same module: the same numbers
+  const inline = JSON.parse((await run(process.execPath, ['inline.mjs'], { cwd: dir })).stdout);
+  expect(inline).toEqual(esm);
 });
