@@ -54,3 +54,17 @@ it('trains from ESM and from CommonJS, with the same result', async () => {
   const inline = JSON.parse((await run(process.execPath, ['inline.mjs'], { cwd: dir })).stdout);
   expect(inline).toEqual(esm);
 });
+
+// Deno and Bun (from their npm packages) resolve the package's node entry; they load the
+// relaxed-SIMD build (fused multiply-add), so results agree to rounding, not bitwise.
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+for (const [name, args] of [['deno', ['run', '--allow-read', 'esm.mjs']], ['bun', ['esm.mjs']], ['bun', ['cjs.cjs']]] as const) {
+  it(`trains in ${name} ${args[args.length - 1]} like in Node`, async () => {
+    const node = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout);
+    const other = JSON.parse((await run(bin(name), [...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } })).stdout);
+    expect(other.last).toBeLessThan(other.first);
+    expect(other.first).toBeCloseTo(node.first, 10);
+    expect(other.last).toBeCloseTo(node.last, 10);
+    expect(other.y[0]).toBeCloseTo(node.y[0], 8);
+  });
+}
