@@ -1,9 +1,10 @@
 // The packed package, installed into a fresh project, trains from Node ESM and from
 // CommonJS require() with the same result, within the size budget.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -68,3 +69,50 @@ for (const [name, args] of [['deno', ['run', '--allow-read', 'esm.mjs']], ['bun'
     expect(other.y[0]).toBeCloseTo(node.y[0], 8);
   });
 }
+
+// Cloudflare Workers: workerd (npm package, pinned) serving a worker that imports the
+// package's workerd entry, which receives the core as a compiled module (workerd forbids
+// compiling bytes). The worker trains on request and answers with the same numbers.
+it('trains in workerd (Cloudflare Workers) like in Node', async () => {
+  const node = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout);
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); }
+  };
+  walk(join(dir, 'node_modules', 'jetfit', 'dist'));
+  const modules = files.filter((f) => f.endsWith('.js') || f.endsWith('.wasm')).map((f) => {
+    const rel = relative(dir, f);
+    return f.endsWith('.wasm') ? `(name = "${rel}", wasm = embed "${rel}")` : `(name = "${rel}", esModule = embed "${rel}")`;
+  });
+  const port = 20000 + (process.pid % 20000);
+  await writeFile(join(dir, 'worker.mjs'), `import { init, Mlp, fit, mse } from './node_modules/jetfit/dist/workerd.js';
+export default { async fetch() {${body.replace('console.log(', 'return new Response(').replace(/\)\);\s*$/, '));')} } };`);
+  await writeFile(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ]
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.mjs", esModule = embed "worker.mjs"), ${modules.join(', ')} ],
+  compatibilityDate = "2024-09-23"
+);
+`);
+  const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout.on('data', (d) => { log += d; });
+  server.stderr.on('data', (d) => { log += d; });
+  try {
+    let text = '';
+    for (let i = 0; i < 100 && !text; i++) {
+      try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    expect(text, log).not.toBe('');
+    const other = JSON.parse(text);
+    expect(other.last).toBeLessThan(other.first);
+    expect(other.first).toBeCloseTo(node.first, 10);
+    expect(other.last).toBeCloseTo(node.last, 10);
+    expect(other.y[0]).toBeCloseTo(node.y[0], 8);
+  } finally {
+    server.kill();
+  }
+});
