@@ -1,0 +1,87 @@
+// The packed package in Chromium without a bundler: a page on 127.0.0.1 maps `jetfit` to
+// the installed package with an import map, init() fetches the .wasm next to it, and the
+// page trains the same tiny problem as the Node tests, with the same numbers.
+// Chromium is Debian's package (.ci/run installs it); without it the test is skipped
+// outside CI and fails in CI.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+let dir = '';
+let server: Server | null = null;
+
+afterAll(async () => {
+  server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it.skipIf(!available && !process.env.CI)('trains in Chromium from a page without a bundler, like in Node', async () => {
+  expect(available, `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
+  dir = await mkdtemp(join(tmpdir(), 'jetfit-browser-'));
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: root });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'page', version: '1.0.0', private: true }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, stdout.trim().split('\n').pop()!)], { cwd: dir });
+  const script = `
+    import { init, Mlp, fit, mse } from 'jetfit';
+    const info = await init();
+    const net = new Mlp({ sizes: [2, 8, 1], dtype: 'float64', seed: 3 });
+    const points = [[0, 0], [0.5, 0.1], [0.2, 0.9], [1, 1], [0.7, 0.3]];
+    const h = await fit(net, { data: { points, columns: { gx: [1, 1, 1, 1, 1] } }, loss: ({ u, data }) => mse(u.d(0), data.gx).add(mse(u.d(1))), optimizer: { type: 'adam', lr: 0.01 }, steps: 30 });
+    globalThis.result = { build: info.build, first: h.loss[0], last: h.loss.at(-1), y: Array.from(net.evaluate([[0.3, 0.4]]).y) };`;
+  await writeFile(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>jetfit</title>
+<script type="importmap">{ "imports": { "jetfit": "/node_modules/jetfit/dist/index.js" } }</script>
+<script type="module">${script}</script>`);
+  await writeFile(join(dir, 'node.mjs'), `${script}\nconsole.log(JSON.stringify(globalThis.result));`);
+  const node = JSON.parse((await run(process.execPath, ['node.mjs'], { cwd: dir })).stdout);
+
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+
+  const { chromium } = await import('playwright-core');
+  const profile = await mkdtemp(join(tmpdir(), 'jetfit-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 })
+      .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
+    const result = await page.evaluate(() => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result);
+    expect(result.build).toBe('relaxed-simd');
+    expect(result.last).toBeLessThan(result.first);
+    expect(result.first).toBeCloseTo(node.first, 10);
+    expect(result.last).toBeCloseTo(node.last, 10);
+    expect(result.y[0]!).toBeCloseTo(node.y[0], 8);
+  } finally {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+});
