@@ -1,0 +1,59 @@
+// The browser demo in Chromium: start training, the loss falls, the heat maps are drawn
+// while the page stays responsive; a screenshot goes to test-artifacts/demo.png.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript module without declarations
+import { serve } from '../../scripts/serve.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+it.skipIf(!available && !process.env.CI)('examples/browser trains live, draws its heat maps, and stays responsive', async () => {
+  expect(available, `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
+  const { server, url } = (await serve(root)) as { server: import('node:http').Server; url: string };
+  const { chromium } = await import('playwright-core');
+  const profile = await mkdtemp(join(tmpdir(), 'jetfit-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1000, height: 560 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}examples/browser/`);
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 300
+      && Number(document.getElementById('status')!.dataset.fields ?? 0) >= 2, undefined, { timeout: 60_000 })
+      .catch(() => { throw new Error(`training did not progress: ${errors.join('; ')}`); });
+    // the main thread answers while the worker trains
+    const t0 = Date.now();
+    await page.evaluate(() => 1 + 1);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const status = await page.evaluate(() => ({ ...document.getElementById('status')!.dataset }));
+    expect(Number(status.loss)).toBeLessThan(Number(status.first));
+    // the prediction heat map is drawn and not uniform
+    const spread = await page.evaluate(() => {
+      const c = document.getElementById('prediction') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let lo = 255, hi = 0;
+      for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i + 1]!); hi = Math.max(hi, d[i + 1]!); }
+      return hi - lo;
+    });
+    expect(spread).toBeGreaterThan(50);
+    await mkdir(join(root, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-artifacts', 'demo.png') });
+    await page.click('#start'); // stop
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+});
