@@ -1,11 +1,12 @@
-// The packed package in Chromium without a bundler: a page on 127.0.0.1 maps `jetfit` to
-// the installed package with an import map, init() fetches the .wasm next to it, and the
-// page trains the same tiny problem as the Node tests, with the same numbers.
+// The packed package in Chromium, without a bundler (a page on 127.0.0.1 maps `jetfit` to
+// the installed package with an import map; init() fetches the .wasm next to it) and
+// bundled by Vite (which must emit the .wasm as an asset and rewrite its URL). Both pages
+// train the same tiny problem as the Node tests, with the same numbers.
 // Chromium is Debian's package (.ci/run installs it); without it the test is skipped
 // outside CI and fails in CI.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -26,7 +27,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it.skipIf(!available && !process.env.CI)('trains in Chromium from a page without a bundler, like in Node', async () => {
+it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler and bundled by Vite, like in Node', async () => {
   expect(available, `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'jetfit-browser-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: root });
@@ -45,9 +46,16 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium from a page without
   await writeFile(join(dir, 'node.mjs'), `${script}\nconsole.log(JSON.stringify(globalThis.result));`);
   const node = JSON.parse((await run(process.execPath, ['node.mjs'], { cwd: dir })).stdout);
 
+  // the same page bundled by Vite
+  await mkdir(join(dir, 'vite'), { recursive: true });
+  await writeFile(join(dir, 'vite', 'main.js'), script);
+  await writeFile(join(dir, 'vite', 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>');
+  const { build } = await import('vite');
+  await build({ root: join(dir, 'vite'), base: './', logLevel: 'silent', build: { outDir: join(dir, 'vite-dist'), target: 'es2022' } });
+
   server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(dir, path === '/' ? 'index.html' : path);
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -68,18 +76,21 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium from a page without
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 })
-      .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
-    const result = await page.evaluate(() => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result);
-    expect(result.build).toBe('relaxed-simd');
-    expect(result.last).toBeLessThan(result.first);
-    expect(result.first).toBeCloseTo(node.first, 10);
-    expect(result.last).toBeCloseTo(node.last, 10);
-    expect(result.y[0]!).toBeCloseTo(node.y[0], 8);
+    for (const path of ['/', '/vite-dist/']) {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`http://127.0.0.1:${port}${path}`);
+      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 })
+        .catch(() => { throw new Error(`the page ${path} did not finish: ${errors.join('; ')}`); });
+      const result = await page.evaluate(() => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result);
+      expect(result.build).toBe('relaxed-simd');
+      expect(result.last).toBeLessThan(result.first);
+      expect(result.first).toBeCloseTo(node.first, 10);
+      expect(result.last).toBeCloseTo(node.last, 10);
+      expect(result.y[0]!).toBeCloseTo(node.y[0], 8);
+      await page.close();
+    }
   } finally {
     await browser.close();
     await rm(profile, { recursive: true, force: true });
