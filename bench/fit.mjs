@@ -11,26 +11,14 @@ const quick = args.includes('--quick');
 const only = (() => { const i = args.indexOf('--only'); return i >= 0 ? args[i + 1].split(',') : null; })();
 await init();
 
-const PI = Math.PI;
-/** fit options for a workload, on the data prepare() uses */
+/** fit options for a workload: the same loss as prepare()'s step, written as fields */
 function fitOptions(id, w) {
   const spec = WORKLOADS[id];
-  const x = w.x, B = spec.batch;
-  if (spec.jets === 'jacobian') {
-    return { data: { points: x, columns: { c: x.map(Math.cos) } }, loss: ({ u, data }) => mse(u.d(0), data.c) };
-  }
+  if (spec.jets === 'jacobian') return { data: { points: w.x, columns: w.columns }, loss: ({ u, data }) => mse(u.d(0), data.c) };
   if (spec.jets === 'sobolev') {
-    const g = [], gx = [], gy = [];
-    for (let p = 0; p < B; p++) {
-      const a = x[2 * p], b = x[2 * p + 1];
-      g.push(Math.sin(PI * a) * Math.cos(PI * b)); gx.push(PI * Math.cos(PI * a) * Math.cos(PI * b)); gy.push(-PI * Math.sin(PI * a) * Math.sin(PI * b));
-    }
-    return { data: { points: x, columns: { g, gx, gy } }, loss: ({ u, data }) => mse(u, data.g).add(mse(u.d(0), data.gx)).add(mse(u.d(1), data.gy)) };
+    return { data: { points: w.x, columns: w.columns }, loss: ({ u, data }) => mse(u, data.g).add(mse(u.d(0), data.gx)).add(mse(u.d(1), data.gy)) };
   }
-  const n = spec.sizes[0];
-  const f = [];
-  for (let p = 0; p < B; p++) f.push(n === 2 ? 2 * PI * PI * Math.sin(PI * x[2 * p]) * Math.sin(PI * x[2 * p + 1]) : -1);
-  const terms = { pde: { points: x, columns: { f }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) } };
+  const terms = { pde: { points: w.x, columns: w.columns, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) } };
   if (w.boundaryX) terms.boundary = { points: w.boundaryX, loss: ({ u }) => mean(u.square()) };
   return { terms };
 }

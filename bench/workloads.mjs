@@ -34,9 +34,12 @@ export function prepare(id, dtype, seed = 1) {
   const n = w.sizes[0], B = w.batch;
   const X = dtype === 'float64' ? Float64Array : Float32Array;
   let x, request, cot, lossOf, boundary = null;
+  /** the loss's data columns, for writing the same loss with fit */
+  let columns;
   if (w.jets === 'jacobian') {
     x = X.from(uniform(B, 11, -PI, PI));
     const target = x.map(Math.cos);
+    columns = { c: target };
     cot = { jacobian: new X(B) };
     request = { jacobian: true };
     lossOf = (r) => {
@@ -53,6 +56,7 @@ export function prepare(id, dtype, seed = 1) {
       dg[2 * p] = PI * Math.cos(PI * a) * Math.cos(PI * b);
       dg[2 * p + 1] = -PI * Math.sin(PI * a) * Math.sin(PI * b);
     }
+    columns = { g, gx: dg.filter((_, i) => i % 2 === 0), gy: dg.filter((_, i) => i % 2 === 1) };
     cot = { y: new X(B), jacobian: new X(2 * B) };
     request = { jacobian: true };
     lossOf = (r) => {
@@ -67,6 +71,7 @@ export function prepare(id, dtype, seed = 1) {
     x = X.from(uniform(B * n, 13, n === 2 ? 0 : -1, 1));
     const f = new X(B);
     for (let p = 0; p < B; p++) f[p] = n === 2 ? 2 * PI * PI * Math.sin(PI * x[2 * p]) * Math.sin(PI * x[2 * p + 1]) : -1;
+    columns = { f };
     cot = { laplacian: new X(B) };
     request = { hessian: 'laplacian' };
     lossOf = (r) => {
@@ -87,7 +92,7 @@ export function prepare(id, dtype, seed = 1) {
   }
   const cotFixed = Object.fromEntries(Object.entries(cot).map(([k, v]) => [k, v.map((_, i) => Math.sin(i + 1) * 1e-3)]));
   return {
-    id, dtype, net, x, batch: B + (boundary ? w.boundary : 0), boundaryX: boundary?.x,
+    id, dtype, net, x, columns, batch: B + (boundary ? w.boundary : 0), boundaryX: boundary?.x,
     /** forward jets and parameter gradients with fixed cotangents: the engine's share of a step */
     engineStep() {
       net.forward(x, request).backwardInPlace(cotFixed);

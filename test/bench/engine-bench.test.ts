@@ -14,3 +14,10 @@ it('bench/engine.mjs runs and prints its tables', async () => {
   expect(stdout).toMatch(/'W1'\s+│ 'float32'/);
   expect(stdout).toMatch(/'W1'\s+│ 'float64'/);
 });
+
+it('bench/fit.mjs runs and prints its table', async () => {
+  const script = fileURLToPath(new URL('../../bench/fit.mjs', import.meta.url));
+  const { stdout } = await run(process.execPath, [script, '--quick']);
+  expect(stdout).toMatch(/fit against the engine alone/);
+  expect(stdout).toMatch(/'W1'\s+│ 'float64'/);
+});
