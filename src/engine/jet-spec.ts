@@ -123,14 +123,14 @@ export function specFromCotangents(n: number, c: Cotangents, argument: string): 
   return { dirs: [], pairs: [], laplacian: false };
 }
 
-/** Whether a forward pass with `spec` computed what the cotangents refer to; else a message. */
-export function missingFor(spec: JetSpec, n: number, c: Cotangents): string | null {
+/** What the cotangents refer to that a forward pass with `spec` did not compute, and how to ask for it; or null. */
+export function missingFor(spec: JetSpec, n: number, c: Cotangents): { what: string; request: string } | null {
   const hasDirs = spec.dirs.length === n;
   const hasDiag = all(n).every((i) => pairIndex(spec, i, i) >= 0);
   const hasFull = hasDiag && spec.pairs.length === (n * (n + 1)) / 2;
-  if (c.jacobian !== undefined && !hasDirs) return "the Jacobian (forward with { jacobian: true })";
-  if (c.hessian !== undefined && !hasFull) return "the full Hessian (forward with { hessian: 'full' })";
-  if (c.hessianDiag !== undefined && !hasDiag) return "the Hessian diagonal (forward with { hessian: 'diag' })";
-  if (c.laplacian !== undefined && !spec.laplacian && !hasDiag) return "the Laplacian (forward with { hessian: 'laplacian' })";
+  if (c.jacobian !== undefined && !hasDirs) return { what: 'the Jacobian', request: '{ jacobian: true }' };
+  if (c.hessian !== undefined && !hasFull) return { what: 'the full Hessian', request: "{ hessian: 'full' }" };
+  if (c.hessianDiag !== undefined && !hasDiag) return { what: 'the Hessian diagonal', request: "{ hessian: 'diag' }" };
+  if (c.laplacian !== undefined && !spec.laplacian && !hasDiag) return { what: 'the Laplacian', request: "{ hessian: 'laplacian' }" };
   return null;
 }

@@ -494,7 +494,7 @@ export class Mlp {
     const keys = cotangentKeys(c, 'cotangents');
     const spec = plan.spec, B = plan.batch, m = this.outputs, n = this.inputs;
     const missing = missingFor(spec, n, c);
-    if (missing) throw new JetfitError(`cotangents: they refer to ${missing.split(' (')[0]}, which this forward pass did not compute; ${missing.split(' (')[1]!.replace(')', '')}`);
+    if (missing) throw new JetfitError(`cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`);
     const lengths: Record<string, [number, string]> = {
       y: [B * m, `[${B}][${m}]`], jacobian: [B * m * n, `[${B}][${m}][${n}]`], laplacian: [B * m, `[${B}][${m}]`],
       hessianDiag: [B * m * n, `[${B}][${m}][${n}]`], hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],

@@ -198,12 +198,6 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
   }
 
   // The scalar part.
-  const constant = (x: number): TapeNode => {
-    const node = tape.input(true, `${x}`);
-    constants.push([node, x]);
-    return node;
-  };
-  const constants: [TapeNode, number][] = [];
   const lowerLoss = (n: LossNode): Comp => {
     switch (n.kind) {
       case 'constant': return n.value;
@@ -221,23 +215,18 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
       case 'div': {
         const a = lowerLoss(n.a), b = lowerLoss(n.b);
         if (typeof b === 'number') return mul(a, 1 / b);
-        return tape.div(typeof a === 'number' ? constant(a) : a, b);
+        return tape.div(typeof a === 'number' ? tape.constant(a) : a, b);
       }
     }
   };
   let root = lowerLoss(loss.node);
-  if (typeof root === 'number') root = constant(root);
+  if (typeof root === 'number') root = tape.constant(root);
   const lowered: LoweredLoss = {
     tape, root, outputs,
     coordinates: [...coordinates].map(([index, node]) => ({ index, node })),
     columns: [...columns].map(([name, node]) => ({ name, node })),
     parameters: [...parameters].map(([param, node]) => ({ param, node })),
     spec: specFor(outputs.map((o) => o.component), inputs),
-  };
-  const resize = tape.resize.bind(tape);
-  tape.resize = (B: number): void => {
-    resize(B);
-    for (const [node, x] of constants) node.value[0] = x;
   };
   return lowered;
 }

@@ -23,11 +23,19 @@ type Op =
 export class Tape {
   readonly nodes: TapeNode[] = [];
   private readonly ops: Op[] = [];
+  private readonly constants: [TapeNode, number][] = [];
   private size = 0;
 
   private node(scalar: boolean, label: string): TapeNode {
     const n = new TapeNode(this.nodes.length, scalar, label);
     this.nodes.push(n);
+    return n;
+  }
+
+  /** A scalar node holding a constant (kept through resize). */
+  constant(x: number): TapeNode {
+    const n = this.node(true, `${x}`);
+    this.constants.push([n, x]);
     return n;
   }
 
@@ -92,6 +100,7 @@ export class Tape {
       n.grad = new Float64Array(len);
     }
     for (const op of this.ops) if (op.kind === 'fn') op.scratch = new Float64Array(op.a.scalar ? 1 : B);
+    for (const [n, x] of this.constants) n.value[0] = x;
   }
 
   /** Replays the primitives in order. */
