@@ -9,12 +9,9 @@ import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { init } from 'jetfit';
 import { hasRelaxedSimd } from '../dist/runtime/load.js';
-import { prepare, WORKLOADS } from './workloads.mjs';
+import { benchArgs, prepare, WORKLOADS } from './workloads.mjs';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const only = opt('--only')?.split(',');
+const { quick, opt, runs } = benchArgs();
 const torchFile = opt('--torch');
 const time = quick ? 20 : 2500;
 
@@ -125,27 +122,23 @@ if (torchFile) {
   }
 }
 const rows = [];
-for (const id of Object.keys(WORKLOADS)) {
-  if (only && !only.includes(id)) continue;
-  if (quick && id !== 'W1') continue;
-  for (const dtype of ['float32', 'float64']) {
-    const w = prepare(id, dtype);
-    w.step(); // plans the buffers before timing
-    const evalMs = await measure(`${id} evaluate`, () => w.evaluate());
-    const { median: stepMs, best: stepBest } = await measureRepeats(`${id} step`, () => w.step());
-    const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
-    rows.push({
-      workload: id, dtype, 'jets': WORKLOADS[id].jets,
-      'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
-      'step ms (median)': stepMs.toFixed(3),
-      'step ms (best)': stepBest.toFixed(3),
-      'gradient points/s': Math.round(WORKLOADS[id].batch / stepMs * 1000),
-      'steps/s': (1000 / stepMs).toFixed(1),
-      'GFLOP/s (best)': (w.flops() / stepBest / 1e6).toFixed(1),
-      ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? (t / stepMs).toFixed(2) + 'x' : '-' } : {}),
-    });
-    w.net.dispose();
-  }
+for (const [id, dtype] of runs) {
+  const w = prepare(id, dtype);
+  w.step(); // plans the buffers before timing
+  const evalMs = await measure(`${id} evaluate`, () => w.evaluate());
+  const { median: stepMs, best: stepBest } = await measureRepeats(`${id} step`, () => w.step());
+  const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
+  rows.push({
+    workload: id, dtype, 'jets': WORKLOADS[id].jets,
+    'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
+    'step ms (median)': stepMs.toFixed(3),
+    'step ms (best)': stepBest.toFixed(3),
+    'gradient points/s': Math.round(WORKLOADS[id].batch / stepMs * 1000),
+    'steps/s': (1000 / stepMs).toFixed(1),
+    'GFLOP/s (best)': (w.flops() / stepBest / 1e6).toFixed(1),
+    ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? (t / stepMs).toFixed(2) + 'x' : '-' } : {}),
+  });
+  w.net.dispose();
 }
 console.log('\nEngine: one gradient step = forward jets + loss cotangents + parameter gradients (single thread)');
 console.table(rows);

@@ -4,11 +4,9 @@
 // backward, the engine, and the Adam update). Target: at most 15% more.
 //   node --experimental-wasm-relaxed-simd bench/fit.mjs [--quick] [--only W3]
 import { init, fit, mean, mse, Mlp } from 'jetfit';
-import { prepare, WORKLOADS } from './workloads.mjs';
+import { benchArgs, prepare, WORKLOADS } from './workloads.mjs';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const only = (() => { const i = args.indexOf('--only'); return i >= 0 ? args[i + 1].split(',') : null; })();
+const { quick, runs } = benchArgs();
 await init();
 
 /** fit options for a workload: the same loss as prepare()'s step, written as fields */
@@ -30,28 +28,24 @@ async function best(fn, repeats) {
 }
 
 const rows = [];
-for (const id of Object.keys(WORKLOADS)) {
-  if (only && !only.includes(id)) continue;
-  if (quick && id !== 'W1') continue;
-  for (const dtype of ['float32', 'float64']) {
-    const w = prepare(id, dtype);
-    const steps = quick ? 3 : Math.max(10, Math.round(300 / (WORKLOADS[id].batch * WORKLOADS[id].sizes[1] / 20000)));
-    const engineMs = await best(async () => {
-      for (let i = 0; i < 3; i++) w.engineStep();
-      const t0 = performance.now();
-      for (let i = 0; i < steps; i++) w.engineStep();
-      return (performance.now() - t0) / steps;
-    }, quick ? 1 : 5);
-    const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
-    const options = { ...fitOptions(id, w), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
-    const fitMs = await best(async () => {
-      const h = await fit(net, { ...options, steps: steps + 3 });
-      return (h.time.at(-1) - h.time[2]) * 1000 / steps;
-    }, quick ? 1 : 5);
-    rows.push({ workload: id, dtype, 'engine ms/step': engineMs.toFixed(3), 'fit ms/step': fitMs.toFixed(3), 'fit overhead': `${((fitMs / engineMs - 1) * 100).toFixed(1)}%` });
-    net.dispose();
-    w.net.dispose();
-  }
+for (const [id, dtype] of runs) {
+  const w = prepare(id, dtype);
+  const steps = quick ? 3 : Math.max(10, Math.round(300 / (WORKLOADS[id].batch * WORKLOADS[id].sizes[1] / 20000)));
+  const engineMs = await best(async () => {
+    for (let i = 0; i < 3; i++) w.engineStep();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) w.engineStep();
+    return (performance.now() - t0) / steps;
+  }, quick ? 1 : 5);
+  const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
+  const options = { ...fitOptions(id, w), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
+  const fitMs = await best(async () => {
+    const h = await fit(net, { ...options, steps: steps + 3 });
+    return (h.time.at(-1) - h.time[2]) * 1000 / steps;
+  }, quick ? 1 : 5);
+  rows.push({ workload: id, dtype, 'engine ms/step': engineMs.toFixed(3), 'fit ms/step': fitMs.toFixed(3), 'fit overhead': `${((fitMs / engineMs - 1) * 100).toFixed(1)}%` });
+  net.dispose();
+  w.net.dispose();
 }
 console.log('fit against the engine alone (best of repeats, single thread)');
 console.table(rows);

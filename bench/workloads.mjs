@@ -139,3 +139,17 @@ export function prepare(id, dtype, seed = 1) {
     },
   };
 }
+
+/**
+ * The command line shared by the benchmarks: --quick (W1 only, one repeat), --only W2,W3,
+ * and named options; `runs` lists the [workload, dtype] pairs to measure.
+ */
+export function benchArgs(argv = process.argv.slice(2)) {
+  const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+  const quick = argv.includes('--quick');
+  const only = opt('--only')?.split(',');
+  const runs = Object.keys(WORKLOADS)
+    .filter((id) => (!only || only.includes(id)) && (!quick || id === 'W1'))
+    .flatMap((id) => ['float32', 'float64'].map((dtype) => [id, dtype]));
+  return { quick, opt, runs };
+}
