@@ -5,10 +5,11 @@
 // JavaScript in the same run. Optional: --torch results.json adds PyTorch's ms/step
 // (from a PyTorch run of the same workloads) and the ratio.
 //   node --experimental-wasm-relaxed-simd bench/engine.mjs [--quick] [--torch file.json] [--only W3,W6]
-import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { init } from 'jetfit';
 import { hasRelaxedSimd } from '../dist/runtime/load.js';
+import { gemmCase, rawCore } from './gemm.mjs';
+import { readTorch } from './torch.mjs';
 import { benchArgs, prepare, WORKLOADS } from './workloads.mjs';
 
 const { quick, opt, runs } = benchArgs();
@@ -54,21 +55,6 @@ function jsGemm(a, b, c, M, N, K) {
 
 // Both builds are measured: the portable SIMD build every runtime takes, and the
 // relaxed-SIMD (fused multiply-add) build init() picks where the runtime validates it.
-async function rawCore(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(new URL(`../dist/${file}`, import.meta.url)), {});
-  const ex = instance.exports;
-  let top = (ex.heap_base() + 63) & ~63;
-  return {
-    ex,
-    alloc(bytes) {
-      const p = top; top += Math.ceil(bytes / 64) * 64;
-      const need = top - ex.memory.buffer.byteLength;
-      if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-      return p;
-    },
-    reset() { top = (ex.heap_base() + 63) & ~63; },
-  };
-}
 const builds = [['simd', 'jetfit.wasm']];
 if (hasRelaxedSimd()) builds.push(['relaxed-simd', 'jetfit-relaxed.wasm']);
 const gemmRows = [];
@@ -85,18 +71,10 @@ const shapes = [
 for (const [build, file] of builds) {
   const core = await rawCore(file);
   for (const dtype of ['float32', 'float64']) {
-    const S = dtype === 'float64' ? 8 : 4;
     const T = dtype === 'float64' ? Float64Array : Float32Array;
     for (const [label, M, N, K, transposed] of quick ? shapes.slice(0, 1) : shapes) {
-      core.reset();
-      const pa = core.alloc(M * K * S), pb = core.alloc(K * N * S), pc = core.alloc(M * N * S);
-      const v = new T(core.ex.memory.buffer);
-      for (let i = 0; i < M * K; i++) v[pa / S + i] = Math.sin(i);
-      for (let i = 0; i < K * N; i++) v[pb / S + i] = Math.cos(i);
-      const fn = dtype === 'float64' ? core.ex.gemm_f64 : core.ex.gemm_f32;
-      // Until V8 has tiered the module up from its baseline compiler, timings mean little.
-      if (!quick) for (let i = 0, t0 = performance.now(); performance.now() - t0 < 300; i++) fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0);
-      const ms = await measure(label, () => fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0));
+      const gemm = gemmCase(core, dtype, M, N, K, transposed, quick);
+      const ms = await measure(label, gemm.run);
       let js = '';
       if (label === '256³' && build === 'simd') {
         const a = new T(M * K).map((_, i) => Math.sin(i)), b = new T(K * N).map((_, i) => Math.cos(i)), c = new T(M * N);
@@ -111,16 +89,7 @@ console.log('\nGEMM kernel, single thread');
 console.table(gemmRows);
 
 // ---- engine on the workloads ----
-let torch = null;
-if (torchFile) {
-  const data = JSON.parse(readFileSync(torchFile, 'utf8'));
-  torch = {};
-  for (const cfg of data.configs ?? [data]) for (const r of cfg.rows ?? []) {
-    if ((cfg.threads ?? r.threads) !== 1) continue;
-    const key = `${r.workload}:${r.dtype ?? cfg.dtype}`;
-    torch[key] = Math.min(torch[key] ?? Infinity, r.ms_per_step);
-  }
-}
+const torch = torchFile ? readTorch(torchFile) : null;
 const rows = [];
 for (const [id, dtype] of runs) {
   const w = prepare(id, dtype);
@@ -129,7 +98,7 @@ for (const [id, dtype] of runs) {
   const { median: stepMs, best: stepBest } = await measureRepeats(`${id} step`, () => w.step());
   const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
   rows.push({
-    workload: id, dtype, 'jets': WORKLOADS[id].jets,
+    workload: id, dtype, loss: WORKLOADS[id].loss,
     'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
     'step ms (median)': stepMs.toFixed(3),
     'step ms (best)': stepBest.toFixed(3),

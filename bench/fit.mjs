@@ -3,23 +3,11 @@
 // cotangents) against a full fit step (batching, the loss expression's tape forward and
 // backward, the engine, and the Adam update). Target: at most 15% more.
 //   node --experimental-wasm-relaxed-simd bench/fit.mjs [--quick] [--only W3]
-import { init, fit, mean, mse, Mlp } from 'jetfit';
-import { benchArgs, prepare, WORKLOADS } from './workloads.mjs';
+import { init, fit, Mlp } from 'jetfit';
+import { benchArgs, fitOptions, prepare, WORKLOADS } from './workloads.mjs';
 
 const { quick, runs } = benchArgs();
 await init();
-
-/** fit options for a workload: the same loss as prepare()'s step, written as fields */
-function fitOptions(id, w) {
-  const spec = WORKLOADS[id];
-  if (spec.jets === 'jacobian') return { data: { points: w.x, columns: w.columns }, loss: ({ u, data }) => mse(u.d(0), data.c) };
-  if (spec.jets === 'sobolev') {
-    return { data: { points: w.x, columns: w.columns }, loss: ({ u, data }) => mse(u, data.g).add(mse(u.d(0), data.gx)).add(mse(u.d(1), data.gy)) };
-  }
-  const terms = { pde: { points: w.x, columns: w.columns, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) } };
-  if (w.boundaryX) terms.boundary = { points: w.boundaryX, loss: ({ u }) => mean(u.square()) };
-  return { terms };
-}
 
 async function best(fn, repeats) {
   let b = Infinity;
@@ -38,7 +26,7 @@ for (const [id, dtype] of runs) {
     return (performance.now() - t0) / steps;
   }, quick ? 1 : 5);
   const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
-  const options = { ...fitOptions(id, w), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
+  const options = { ...fitOptions(id), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
   const fitMs = await best(async () => {
     const h = await fit(net, { ...options, steps: steps + 3 });
     return (h.time.at(-1) - h.time[2]) * 1000 / steps;
