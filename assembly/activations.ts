@@ -6,7 +6,7 @@
 // outputs may be null pointers. The jet rules need s^(k) up to the jet order, and the
 // backward pass one more.
 import { lanes, vfma, vsplat } from './simd';
-import { vexp, vtanhSmall } from './vmath';
+import { vexp, vexpArgument, vexpClamp, vexpm1Reduced, vpow2 } from './vmath';
 
 export const ACT_IDENTITY = 0;
 export const ACT_TANH = 1;
@@ -17,6 +17,16 @@ export const ACT_SILU = 5;
 export const ACT_GELU = 6;
 export const ACT_RELU = 7;
 
+// Small constants as loads from a table, not splats: V8 on x64 rebuilds a v128 constant
+// at every use in a loop (see vmath.ts).
+const C32 = memory.data<f32>([1, 1, 1, 1, -2, -2, -2, -2, 4, 4, 4, 4, 6, 6, 6, 6], 16);
+const C64 = memory.data<f64>([1, 1, -2, -2, 4, 4, 6, 6], 16);
+const ONE: usize = 0, MINUS_TWO: usize = 16, FOUR: usize = 32, SIX: usize = 48;
+// @ts-ignore: decorator
+@inline function c<T>(offset: usize): v128 {
+  return v128.load(sizeof<T>() == 4 ? C32 + offset : C64 + offset);
+}
+
 // @ts-ignore: decorator
 @inline function put(p: usize, o: usize, v: v128): void {
   v128.store(p + o, v);
@@ -26,28 +36,30 @@ export const ACT_RELU = 7;
 // subtracting from 1 would leave only rounding noise in float32. So the complement
 // 1 - σ(x) = e^{-x}/(1 + e^{-x}) is formed directly from the same exponential.
 
+// tanh from one exponential e = e^{-2|z|} and its e - 1 (same pieces, no cancellation):
+// tanh|z| = (1 - e)/(1 + e), sech² z = 4e/(1 + e)². Both stay accurate from z = 0 (where
+// 1 - e would cancel if formed by subtraction) to saturated units (where 1 - tanh² would).
 function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0), four = vsplat<T>(4.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
     const ax = v128.abs<T>(z);
-    const small = v128.lt<T>(ax, vsplat<T>(0.625));
-    // One exponential serves tanh and sech²: e = e^{-2|z|}, r = 1/(1 + e),
-    // tanh|z| = (1 - e) r, sech² z = 4 e r² (no cancellation for saturated units).
-    const e = vexp<T>(v128.mul<T>(ax, mtwo));
-    const r = v128.div<T>(one, v128.add<T>(one, e));
-    const big = v128.or(v128.mul<T>(v128.sub<T>(one, e), r), v128.xor(z, ax));
-    const t = v128.bitselect(vtanhSmall<T>(z), big, small);
-    put(A, o, t);
+    const x = vexpClamp<T>(v128.mul<T>(ax, c<T>(MINUS_TWO)));
+    const t = vexpArgument<T>(x);
+    const s = vpow2<T>(t), q = vexpm1Reduced<T>(x, t);
+    const e = vfma<T>(s, q, s);
+    const em = vfma<T>(s, q, v128.sub<T>(s, c<T>(ONE)));    // e - 1, exact where it is small
+    const d = v128.div<T>(c<T>(ONE), v128.add<T>(c<T>(ONE), e));
+    const th = v128.or(v128.mul<T>(v128.neg<T>(em), d), v128.xor(z, ax)); // sign of z
+    put(A, o, th);
     if (order >= 1) {
-      const s1 = v128.bitselect(v128.sub<T>(one, v128.mul<T>(t, t)), v128.mul<T>(v128.mul<T>(four, e), v128.mul<T>(r, r)), small);
+      const s1 = v128.mul<T>(v128.mul<T>(c<T>(FOUR), e), v128.mul<T>(d, d));
       put(S1, o, s1);
       if (order >= 2) {
-        put(S2, o, v128.mul<T>(v128.mul<T>(mtwo, t), s1));
+        put(S2, o, v128.mul<T>(v128.mul<T>(c<T>(MINUS_TWO), th), s1));
         // third derivative: s'(6t² - 2)
-        if (order >= 3) put(S3, o, v128.mul<T>(s1, vfma<T>(six, v128.mul<T>(t, t), mtwo)));
+        if (order >= 3) put(S3, o, v128.mul<T>(s1, vfma<T>(c<T>(SIX), v128.mul<T>(th, th), c<T>(MINUS_TWO))));
       }
     }
   }

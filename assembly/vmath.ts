@@ -6,69 +6,104 @@
 // e^r. Arguments are clamped to the range where 2^n is a normal number, so the result
 // is finite and never a denormal-scaled surprise. Relative error: about 1 ulp.
 //
-// tanh: the small-argument part, a rational (f64) or polynomial (f32) approximation for
-// |x| < 0.625 where (1 - e^{-2|x|})/(1 + e^{-2|x|}) would cancel (Cephes tanh/tanhf);
-// the activation kernel forms the other branch from the exponential it needs anyway.
-import { vfma, vsplat } from './simd';
+// expm1 from the same pieces: with e^x = 2^n (1 + q), q = e^r - 1 from the polynomial
+// without adding 1, e^x - 1 = 2^n q + (2^n - 1). No cancellation: for n = 0 it is q
+// itself, and for n != 0, |e^x - 1| > 0.29. tanh needs both e and e - 1 (see
+// activations.ts), so the pieces are exported: vexpArgument, vexpm1Reduced, vpow2.
+//
+// Constants are loaded from a table rather than splatted: V8 on x64 builds a v128
+// constant from two 64-bit immediates at every use in a loop (four instructions), a
+// load is one; the exponential's 16 constants were a sixth of the tanh kernel's time.
+import { vfma } from './simd';
+
+// The constants, each repeated across a v128 (f32: 4 lanes, f64: 2), at 16-byte offsets.
+const F32 = memory.data<f32>([
+  -87.3, -87.3, -87.3, -87.3, 88.0, 88.0, 88.0, 88.0,                        // 0, 16: clamp
+  12582912.0, 12582912.0, 12582912.0, 12582912.0,                            // 32: 1.5·2^23
+  1.4426950408889634, 1.4426950408889634, 1.4426950408889634, 1.4426950408889634, // 48: log2 e
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,                        // 64: ln2 high
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,            // 80: ln2 low
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,        // 96: P
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,        // 176
+], 16);
+const F64 = memory.data<f64>([
+  -708.0, -708.0, 709.0, 709.0,                                              // 0, 16: clamp
+  6755399441055744.0, 6755399441055744.0,                                    // 32: 1.5·2^52
+  1.4426950408889634, 1.4426950408889634,                                    // 48: log2 e
+  6.93145751953125e-1, 6.93145751953125e-1,                                  // 64: ln2 high
+  1.42860682030941723212e-6, 1.42860682030941723212e-6,                      // 80: ln2 low
+  1.26177193074810590878e-4, 1.26177193074810590878e-4,                      // 96: P
+  3.02994407707441961300e-2, 3.02994407707441961300e-2,
+  9.99999999999999999910e-1, 9.99999999999999999910e-1,
+  3.00198505138664455042e-6, 3.00198505138664455042e-6,                      // 144: Q
+  2.52448340349684104192e-3, 2.52448340349684104192e-3,
+  2.27265548208155028766e-1, 2.27265548208155028766e-1,
+  2.00000000000000000009e0, 2.00000000000000000009e0,                        // 192
+], 16);
+const EXPONENT32 = memory.data<i32>([0x4B400000 - 127, 0x4B400000 - 127, 0x4B400000 - 127, 0x4B400000 - 127], 16);
+const EXPONENT64 = memory.data<i64>([0x4338000000000000 - 1023, 0x4338000000000000 - 1023], 16);
+
+// @ts-ignore: decorator
+@inline function k<T>(offset: usize): v128 {
+  return v128.load(sizeof<T>() == 4 ? F32 + offset : F64 + offset);
+}
+
+/** x clamped to where 2^n stays a normal number (NaN passes through) */
+// @ts-ignore: decorator
+@inline export function vexpClamp<T>(x: v128): v128 {
+  return v128.pmin<T>(v128.pmax<T>(x, k<T>(0)), k<T>(16));
+}
+
+/** x·log2 e + 1.5·2^p for a clamped x: its low mantissa bits hold n = round(x log2 e) */
+// @ts-ignore: decorator
+@inline export function vexpArgument<T>(x: v128): v128 {
+  return vfma<T>(x, k<T>(48), k<T>(32));
+}
+
+/** e^r - 1 for the reduced r = x - n ln2 (x clamped; t from vexpArgument) */
+// @ts-ignore: decorator
+@inline export function vexpm1Reduced<T>(x: v128, t: v128): v128 {
+  const n = v128.sub<T>(t, k<T>(32));
+  let r = v128.sub<T>(x, v128.mul<T>(n, k<T>(64)));
+  if (sizeof<T>() == 4) {
+    r = v128.sub<T>(r, v128.mul<T>(n, k<T>(80)));
+    let p = k<T>(96);
+    p = vfma<T>(p, r, k<T>(112));
+    p = vfma<T>(p, r, k<T>(128));
+    p = vfma<T>(p, r, k<T>(144));
+    p = vfma<T>(p, r, k<T>(160));
+    p = vfma<T>(p, r, k<T>(176));
+    return vfma<T>(p, v128.mul<T>(r, r), r);
+  }
+  r = v128.sub<T>(r, v128.mul<T>(n, k<T>(80)));
+  const xx = v128.mul<T>(r, r);
+  let p = k<T>(96);
+  p = vfma<T>(p, xx, k<T>(112));
+  p = vfma<T>(p, xx, k<T>(128));
+  p = v128.mul<T>(p, r);
+  let q = k<T>(144);
+  q = vfma<T>(q, xx, k<T>(160));
+  q = vfma<T>(q, xx, k<T>(176));
+  q = vfma<T>(q, xx, k<T>(192));
+  // Padé: e^r = 1 + 2p/(q - p)
+  return v128.div<T>(v128.add<T>(p, p), v128.sub<T>(q, p));
+}
+
+/** 2^n from vexpArgument's result */
+// @ts-ignore: decorator
+@inline export function vpow2<T>(t: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.shl(i32x4.sub(t, v128.load(EXPONENT32)), 23);
+  return i64x2.shl(i64x2.sub(t, v128.load(EXPONENT64)), 52);
+}
 
 // @ts-ignore: decorator
 @inline export function vexp<T>(x: v128): v128 {
-  if (sizeof<T>() == 4) {
-    x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.0));
-    const magic = f32x4.splat(12582912.0); // 1.5 * 2^23
-    const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
-    const n = f32x4.sub(t, magic);
-    let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-    r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-    const z = f32x4.mul(r, r);
-    let p = f32x4.splat(1.9875691500e-4);
-    p = vfma<f32>(p, r, f32x4.splat(1.3981999507e-3));
-    p = vfma<f32>(p, r, f32x4.splat(8.3334519073e-3));
-    p = vfma<f32>(p, r, f32x4.splat(4.1665795894e-2));
-    p = vfma<f32>(p, r, f32x4.splat(1.6666665459e-1));
-    p = vfma<f32>(p, r, f32x4.splat(5.0000001201e-1));
-    const e = f32x4.add(vfma<f32>(p, z, r), f32x4.splat(1.0));
-    const scale = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4B400000)), i32x4.splat(127)), 23);
-    return f32x4.mul(e, scale);
-  } else {
-    x = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
-    const magic = f64x2.splat(6755399441055744.0); // 1.5 * 2^52
-    const t = f64x2.add(f64x2.mul(x, f64x2.splat(1.4426950408889634)), magic);
-    const n = f64x2.sub(t, magic);
-    let r = f64x2.sub(x, f64x2.mul(n, f64x2.splat(6.93145751953125e-1)));
-    r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(1.42860682030941723212e-6)));
-    const xx = f64x2.mul(r, r);
-    let p = f64x2.splat(1.26177193074810590878e-4);
-    p = vfma<f64>(p, xx, f64x2.splat(3.02994407707441961300e-2));
-    p = vfma<f64>(p, xx, f64x2.splat(9.99999999999999999910e-1));
-    p = f64x2.mul(p, r);
-    let q = f64x2.splat(3.00198505138664455042e-6);
-    q = vfma<f64>(q, xx, f64x2.splat(2.52448340349684104192e-3));
-    q = vfma<f64>(q, xx, f64x2.splat(2.27265548208155028766e-1));
-    q = vfma<f64>(q, xx, f64x2.splat(2.00000000000000000009e0));
-    const e = f64x2.add(f64x2.splat(1.0), f64x2.mul(f64x2.splat(2.0), f64x2.div(p, f64x2.sub(q, p))));
-    const scale = i64x2.shl(i64x2.add(i64x2.sub(t, i64x2.splat(0x4338000000000000)), i64x2.splat(1023)), 52);
-    return f64x2.mul(e, scale);
-  }
-}
-
-// tanh for |x| < 0.625 (valid there only): x + x·z·P(z)/Q(z), z = x².
-// @ts-ignore: decorator
-@inline export function vtanhSmall<T>(x: v128): v128 {
-  const z = v128.mul<T>(x, x);
-  if (sizeof<T>() == 4) {
-    let p = f32x4.splat(-5.70498872745e-3);
-    p = vfma<f32>(p, z, f32x4.splat(2.06390887954e-2));
-    p = vfma<f32>(p, z, f32x4.splat(-5.37397155531e-2));
-    p = vfma<f32>(p, z, f32x4.splat(1.33314422036e-1));
-    p = vfma<f32>(p, z, f32x4.splat(-3.33332819422e-1));
-    return vfma<f32>(f32x4.mul(p, z), x, x);
-  }
-  let p = f64x2.splat(-9.64399179425052238628e-1);
-  p = vfma<f64>(p, z, f64x2.splat(-9.92877231001918586564e1));
-  p = vfma<f64>(p, z, f64x2.splat(-1.61468768441708447952e3));
-  let q = f64x2.add(z, f64x2.splat(1.12811678491632931402e2));
-  q = vfma<f64>(q, z, f64x2.splat(2.23548839060100448583e3));
-  q = vfma<f64>(q, z, f64x2.splat(4.84406305325125486048e3));
-  return vfma<f64>(f64x2.mul(z, f64x2.div(p, q)), x, x);
+  x = vexpClamp<T>(x);
+  const t = vexpArgument<T>(x);
+  const s = vpow2<T>(t);
+  return vfma<T>(s, vexpm1Reduced<T>(x, t), s);
 }

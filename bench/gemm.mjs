@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 /** A fresh instance of dist/<file> (it has no imports) with a bump allocator. */
 export async function rawCore(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(new URL(`../dist/${file}`, import.meta.url)), {});
+  const { instance } = await WebAssembly.instantiate(readFileSync(file.startsWith('/') ? file : new URL(`../dist/${file}`, import.meta.url)), {});
   const ex = instance.exports;
   let top = (ex.heap_base() + 63) & ~63;
   return {
