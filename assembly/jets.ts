@@ -45,14 +45,13 @@ export function backwardDirection<T>(G0: usize, Gd: usize, Zd: usize, S1: usize,
                                      Glap: usize, n: i32): void {
   const L = lanes<T>();
   if (Glap) {
-    const two = vsplat<T>(2.0);
     for (let i = 0; i < n; i += L) {
       const o = <usize>i * sizeof<T>();
       const zd = v128.load(Zd + o), gd = v128.load(Gd + o), gl = v128.load(Glap + o);
       const s2 = v128.load(S2 + o);
       const inner = vfma<T>(v128.mul<T>(v128.load(S3 + o), zd), gl, v128.mul<T>(s2, gd));
       v128.store(G0 + o, vfma<T>(zd, inner, v128.load(G0 + o)));
-      v128.store(Gd + o, vfma<T>(v128.load(S1 + o), gd, v128.mul<T>(v128.mul<T>(two, s2), v128.mul<T>(zd, gl))));
+      v128.store(Gd + o, vfma<T>(v128.load(S1 + o), gd, v128.mul<T>(v128.add<T>(s2, s2), v128.mul<T>(zd, gl))));
     }
   } else {
     for (let i = 0; i < n; i += L) {
@@ -70,7 +69,6 @@ export function backwardDirection<T>(G0: usize, Gd: usize, Zd: usize, S1: usize,
 export function backwardPair<T>(G0: usize, Ga: usize, Gb: usize, Gq: usize, Za: usize, Zb: usize, Zq: usize,
                                 S1: usize, S2: usize, S3: usize, n: i32): void {
   const L = lanes<T>();
-  const two = vsplat<T>(2.0);
   const same = Ga == Gb;
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
@@ -80,7 +78,7 @@ export function backwardPair<T>(G0: usize, Ga: usize, Gb: usize, Gq: usize, Za: 
     v128.store(G0 + o, vfma<T>(w, gq, v128.load(G0 + o)));
     const s2g = v128.mul<T>(s2, gq);
     if (same) {
-      v128.store(Ga + o, vfma<T>(v128.mul<T>(two, s2g), za, v128.load(Ga + o)));
+      v128.store(Ga + o, vfma<T>(v128.add<T>(s2g, s2g), za, v128.load(Ga + o)));
     } else {
       v128.store(Ga + o, vfma<T>(s2g, zb, v128.load(Ga + o)));
       v128.store(Gb + o, vfma<T>(s2g, za, v128.load(Gb + o)));
