@@ -110,10 +110,10 @@ function peerSystem(peer, P, params, label) {
   };
 }
 
-/** warm-up (up to 20 steps or ~1.5 s) and an estimate of one step's ms */
+/** warm-up (up to 20 steps or ~1.5 s; one step where a step takes seconds) and an estimate of one step's ms */
 async function warmUp(system) {
   let done = 0, ms = 0;
-  while (done < (quick ? 1 : 20) && (done < 2 || ms < 1500)) {
+  while (done < (quick ? 1 : 20) && (done < 2 || ms < 1500) && !(done === 1 && ms > 3000)) {
     const r = await system.steps(1);
     done++; ms += r.ms;
   }
@@ -121,10 +121,10 @@ async function warmUp(system) {
 }
 
 /** median of `repeats` repeats, each at least repeatMs long (at least one step) */
-async function timeRepeats(systems, order) {
+async function timeRepeats(systems, order, repeatCount = repeats) {
   const estimate = {}, per = Object.fromEntries(order.map((k) => [k, []]));
   for (const k of order) estimate[k] = await warmUp(systems[k]);
-  for (let r = 0; r < repeats; r++) {
+  for (let r = 0; r < repeatCount; r++) {
     // rotate the order so that no system always runs first
     const turn = order.map((_, i) => order[(i + r) % order.length]);
     for (const k of turn) {
@@ -133,9 +133,15 @@ async function timeRepeats(systems, order) {
       per[k].push(ms / steps);
     }
   }
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const base = per['jetfit float32'];
   return Object.fromEntries(order.map((k) => {
     const t = [...per[k]].sort((a, b) => a - b);
-    return [k, { median: t[t.length >> 1], best: t[0], repeats: per[k] }];
+    // Each repeat times every system back to back, so the ratio within a repeat sees the
+    // same machine; its median is steadier than the ratio of the medians on a host whose
+    // speed drifts from minute to minute.
+    const paired = base && k !== 'jetfit float32' ? median(per[k].map((ms, r) => ms / base[r])) : undefined;
+    return [k, { median: t[t.length >> 1], best: t[0], repeats: per[k], ...(paired ? { pairedRatio: paired } : {}) }];
   }));
 }
 
@@ -176,7 +182,8 @@ for (const id of ids) {
     const cpu = peerSystem(tfjs, P, params, 'TF.js cpu');
     const c = cpu.check();
     agreement['TF.js cpu'] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
-    Object.assign(timing, await timeRepeats({ 'TF.js cpu': cpu }, ['TF.js cpu']));
+    // (three repeats: one W6 step takes ~30 s)
+    Object.assign(timing, await timeRepeats({ 'TF.js cpu': cpu }, ['TF.js cpu'], Math.min(repeats, 3)));
     cpu.dispose();
     await tfjs.setup('wasm');
   }
@@ -199,16 +206,16 @@ function printWorkload({ workload, what, timing, agreement, torch: pt, flops }) 
   const rows = [];
   const add = (system, ms, versus) => rows.push({
     system, 'ms/step (median)': ms < 10 ? ms.toFixed(3) : ms.toFixed(1), 'steps/s': (1000 / ms).toFixed(ms > 100 ? 2 : 1),
-    'jetfit is': versus === undefined ? '' : `${(ms / versus).toFixed(ms / versus < 10 ? 2 : 1)}x faster`,
+    'jetfit is': versus === undefined ? '' : `${times(versus)} faster`,
     'loss rel. diff': agreement[system] ? fmt(agreement[system].loss) : '',
     'gradient rel. diff': agreement[system] ? fmt(agreement[system].gradient) : '',
   });
   add('jetfit float32', j32);
   add('jetfit float64', j64);
-  for (const k of Object.keys(timing)) if (!k.startsWith('jetfit')) add(k, timing[k].median, j32);
-  if (pt.f32) add('PyTorch float32 (JSON)', pt.f32, j32);
-  if (pt.f64) add('PyTorch float64 (JSON) vs jetfit float64', pt.f64, j64);
-  console.log(`${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs (${(100 * flops / j32 / 1e6 / gemmGflops.float32).toFixed(0)}% of GEMM 256³); float64/float32 ${(j64 / j32).toFixed(2)}`);
+  for (const k of Object.keys(timing)) if (!k.startsWith('jetfit')) add(k, timing[k].median, speedup(timing, k));
+  if (pt.f32) add('PyTorch float32 (JSON)', pt.f32, pt.f32 / j32);
+  if (pt.f64) add('PyTorch float64 (JSON) vs jetfit float64', pt.f64, pt.f64 / j64);
+  console.log(`${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs (${(100 * flops / j32 / 1e6 / gemmGflops.float32).toFixed(0)}% of GEMM 256³); float64/float32 ${speedup(timing, 'jetfit float64').toFixed(2)}`);
   console.table(rows);
   const untimed = Object.entries(agreement).filter(([, a]) => a.untimed);
   for (const [k, a] of untimed) console.log(`  ${k} (not timed; the peer above uses the rebuilt tanh): gradient rel. diff ${fmt(a.gradient)}`);
@@ -229,15 +236,15 @@ const md = [
 for (const s of systemsSeen) md.push(line([s, ...results.map((r) => r.timing[s] ? fmtMs(r.timing[s].median) : '')]));
 if (results.some((r) => r.torch.f32)) md.push(line(['PyTorch float32', ...results.map((r) => r.torch.f32 ? fmtMs(r.torch.f32) : '')]));
 if (results.some((r) => r.torch.f64)) md.push(line(['PyTorch float64', ...results.map((r) => r.torch.f64 ? fmtMs(r.torch.f64) : '')]));
-md.push('', 'jetfit float32 is this many times faster:', '', line(header), line(header.map(() => '---')));
+md.push('', 'jetfit float32 is this many times faster (median over the repeats of the ratio within a repeat; PyTorch: ratio of the medians, from its own run):', '', line(header), line(header.map(() => '---')));
 for (const s of [...systemsSeen.filter((s) => !s.startsWith('jetfit')), 'PyTorch float32']) {
   const cells = results.map((r) => {
     const ms = s === 'PyTorch float32' ? r.torch.f32 : r.timing[s]?.median;
-    return ms ? `${(ms / r.timing['jetfit float32'].median).toFixed(1)}x` : '';
+    return ms ? times(s === 'PyTorch float32' ? ms / r.timing['jetfit float32'].median : speedup(r.timing, s)) : '';
   });
   if (cells.some(Boolean)) md.push(line([s, ...cells]));
 }
-md.push(line(['jetfit float64 / float32', ...results.map((r) => (r.timing['jetfit float64'].median / r.timing['jetfit float32'].median).toFixed(2))]));
+md.push(line(['jetfit float64 / float32', ...results.map((r) => speedup(r.timing, 'jetfit float64').toFixed(2))]));
 md.push(line(['jetfit float32 GFLOP/s (% of GEMM)', ...results.map((r) => {
   const g = r.flops / r.timing['jetfit float32'].median / 1e6;
   return `${g.toFixed(1)} (${(100 * g / gemmGflops.float32).toFixed(0)}%)`;
@@ -252,6 +259,9 @@ for (const s of checked) {
     return Number.isNaN(a.gradient) ? `${fmt(a.loss)} / –` : Number.isNaN(a.loss) ? `– / ${fmt(a.gradient)}` : `${fmt(a.loss)} / ${fmt(a.gradient)}`;
   })]));
 }
+/** how many times faster jetfit float32 is than system k: the paired ratio where there is one */
+function speedup(timing, k) { return timing[k].pairedRatio ?? timing[k].median / timing['jetfit float32'].median; }
+function times(x) { return `${x.toFixed(x < 10 ? 2 : 1)}x`; }
 function fmtMs(ms) { return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0); }
 
 console.log(md.slice(4).join('\n'));
