@@ -112,10 +112,11 @@ const KC: i32 = 128;
 
 // The same 4×2 and 4×1 tiles on packed operands (the weight gradient of wide layers):
 // A a strip of kc × 4 (element (r, k) at (4k + r)·S), B a strip of kc × tile width.
-// Every offset is a constant, so V8 addresses the loads as base + immediate and needs
-// one pointer step per operand, where the generic tiles compute each of A's four row
-// addresses per k (256×256×3072 Aᵀ·B: 24 → 28 GFLOP/s f32). For A·B the generic tile
-// already runs at the FMA units' limit (8 accumulators, 2 FMA ports, latency 4).
+// Every offset is a constant, so V8 keeps A's four row addresses as loop invariants and
+// steps one pointer per operand, where with the strides as arguments (the generic tiles,
+// even inlined with constant arguments) it recomputes each row address at every k
+// (256×256×3072 Aᵀ·B: 24 → 28 GFLOP/s f32). For A·B the generic tile already runs at
+// the FMA units' limit (8 accumulators, 2 FMA ports, latency 4).
 // @ts-ignore: decorator
 @inline function tile4x2p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
