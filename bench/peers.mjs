@@ -31,6 +31,8 @@ const repeats = Number(opt('--repeats') ?? (quick ? 1 : 5));
 const repeatMs = Number(opt('--time') ?? (quick ? 1 : 600));
 const outDir = opt('--out') ?? fileURLToPath(new URL('./results', import.meta.url));
 const LR = 1e-4;
+/** relative difference from jetfit float64 above which a system's loss or gradient is wrong */
+const AGREE = 1e-3;
 
 // ---- the peers: bench/peers/package.json, installed on first use ----
 const peersDir = fileURLToPath(new URL('./peers/', import.meta.url));
@@ -169,6 +171,12 @@ for (const id of ids) {
     const c = s.check();
     agreement[k] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
   }
+  // float32 rounding of a second-order gradient stays near 1e-6; a wrong formula (such as
+  // TF.js's own tanh) is off by percents
+  for (const [k, a] of Object.entries(agreement)) {
+    a.agrees = a.loss < AGREE && a.gradient < AGREE;
+    if (!a.agrees) console.warn(`${k} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
+  }
   // fit's loss at the first step is the same loss (written as fields, lowered to jets)
   const first = await systems['jetfit float64'].steps(0);
   agreement['jetfit fit()'] = { loss: Math.abs(first.firstLoss / reference.loss - 1), gradient: NaN };
@@ -189,7 +197,9 @@ for (const id of ids) {
     await tfjs.setup('cpu');
     const cpu = peerSystem(tfjs, P, params, 'TF.js cpu');
     const c = cpu.check();
-    agreement['TF.js cpu'] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
+    const a = agreement['TF.js cpu'] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
+    a.agrees = a.loss < AGREE && a.gradient < AGREE;
+    if (!a.agrees) console.warn(`TF.js cpu on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
     // (three repeats: one W6 step takes ~30 s)
     Object.assign(timing, await timeRepeats({ 'TF.js cpu': cpu }, ['TF.js cpu'], Math.min(repeats, 3)));
     cpu.dispose();
@@ -220,6 +230,7 @@ function printWorkload({ workload, what, timing, agreement, torch: pt, flops, ge
     'jetfit is': versus === undefined ? '' : `${times(versus)} faster`,
     'loss rel. diff': agreement[system] ? fmt(agreement[system].loss) : '',
     'gradient rel. diff': agreement[system] ? fmt(agreement[system].gradient) : '',
+    agrees: agreement[system] ? (agreement[system].agrees === false ? 'NO' : 'yes') : '',
   });
   add('jetfit float32', j32);
   add('jetfit float64', j64);

@@ -41,6 +41,7 @@ it('bench/peers.mjs runs jetfit and the peers, checks agreement and writes its r
     for (const system of ['jetfit float32', 'TF.js wasm', 'jax-js', 'TF.js cpu']) {
       expect(w1.agreement[system].loss).toBeLessThan(1e-4);
       expect(w1.agreement[system].gradient).toBeLessThan(1e-4);
+      expect(w1.agreement[system].agrees).toBe(true);
     }
     // and TF.js's own tanh is wrong at second order, which is why the peer rebuilds it
     expect(w1.agreement['TF.js built-in tf.tanh'].gradient).toBeGreaterThan(1e-2);
