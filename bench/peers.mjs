@@ -160,23 +160,20 @@ for (const id of ids) {
   ref.net.setParams(params);
   const reference = ref.lossAndGradient();
   const agreement = {};
-  const mine = w32.lossAndGradient();
-  agreement['jetfit float32'] = { loss: Math.abs(mine.loss / reference.loss - 1), gradient: rel(mine.gradient, reference.gradient) };
+  // float32 rounding of a second-order gradient stays near 1e-6; a wrong formula (such as
+  // TF.js's own tanh) is off by percents
+  const compare = (name, { loss, gradient }) => {
+    const a = agreement[name] = { loss: Math.abs(loss / reference.loss - 1), gradient: rel(gradient, reference.gradient) };
+    a.agrees = a.loss < AGREE && a.gradient < AGREE;
+    if (!a.agrees) console.warn(`${name} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
+  };
+  compare('jetfit float32', w32.lossAndGradient());
   w32.net.dispose(); ref.net.dispose();
 
   const systems = { 'jetfit float32': jetfitSystem(id, 'float32', params), 'jetfit float64': jetfitSystem(id, 'float64', params) };
   if (tfjs && peerKeys.includes('tfjs-wasm')) systems['TF.js wasm'] = peerSystem(tfjs, P, params, 'TF.js wasm');
   if (jax) systems['jax-js'] = peerSystem(jax, P, params, 'jax-js');
-  for (const [k, s] of Object.entries(systems)) if (s.check) {
-    const c = s.check();
-    agreement[k] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
-  }
-  // float32 rounding of a second-order gradient stays near 1e-6; a wrong formula (such as
-  // TF.js's own tanh) is off by percents
-  for (const [k, a] of Object.entries(agreement)) {
-    a.agrees = a.loss < AGREE && a.gradient < AGREE;
-    if (!a.agrees) console.warn(`${k} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
-  }
+  for (const [k, s] of Object.entries(systems)) if (s.check) compare(k, s.check());
   // fit's loss at the first step is the same loss (written as fields, lowered to jets)
   const first = await systems['jetfit float64'].steps(0);
   agreement['jetfit fit()'] = { loss: Math.abs(first.firstLoss / reference.loss - 1), gradient: NaN };
@@ -196,10 +193,7 @@ for (const id of ids) {
   if (tfjs && peerKeys.includes('tfjs-cpu')) {
     await tfjs.setup('cpu');
     const cpu = peerSystem(tfjs, P, params, 'TF.js cpu');
-    const c = cpu.check();
-    const a = agreement['TF.js cpu'] = { loss: Math.abs(c.loss / reference.loss - 1), gradient: rel(c.gradient, reference.gradient) };
-    a.agrees = a.loss < AGREE && a.gradient < AGREE;
-    if (!a.agrees) console.warn(`TF.js cpu on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
+    compare('TF.js cpu', cpu.check());
     // (three repeats: one W6 step takes ~30 s)
     Object.assign(timing, await timeRepeats({ 'TF.js cpu': cpu }, ['TF.js cpu'], Math.min(repeats, 3)));
     cpu.dispose();
