@@ -15,7 +15,7 @@
 //   G0 on entry to backward holds J̄ [m][B][inP0]; YBAR holds ȳ [B][mP]
 import { gemm } from './gemm';
 import { activate } from './activations';
-import { multiply, multiplyAdd, multiply3Add, columnSums } from './jets';
+import { multiply, multiplyAddColumnSums, adjointOfScaling, columnSums } from './jets';
 import { H_LAYERS, H_BATCH, H_DIRS, H_KEEP, H_ACCUMULATE, H_X, H_G0, H_G1, H_OUTPUTS, H_JAC, H_YBAR,
          H_SCRATCH2, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A, L_S1, L_S2, L_WBAR, L_BBAR,
          L_G, L_H, word, ptr, layerWord as lw, layerPtr as lp, transpose } from './plan';
@@ -79,11 +79,9 @@ export function backwardReverse<T>(plan: usize): void {
       gemm<T>(g, 1, outP, ping, inP, lp(plan, l, L_WBAR), inP, outP, inP, m * B, first, 0);
       gemm<T>(ping, inP, 1, lp(plan, l, L_WT), outP, gbar, outP, m * B, outP, inP, 1, 0);
       // g_l = s'(z_l) ⊙ h_l:  h̄_l = s' ⊙ ḡ_l,  z̄_l = Σ_k s'' ⊙ h_l ⊙ ḡ_l
-      memory.fill(Z, 0, <usize>n * S);
       for (let k = 0; k < m; k++) {
         const o = <usize>k * <usize>n * S;
-        multiply3Add<T>(Z, S2, h + o, gbar + o, n);
-        multiply<T>(pong + o, S1, gbar + o, n);
+        adjointOfScaling<T>(Z, pong + o, S1, S2, h + o, gbar + o, n, k > 0);
       }
       const t = ping; ping = pong; pong = t;
     }
@@ -104,13 +102,14 @@ export function backwardReverse<T>(plan: usize): void {
     const n = B * outP;
     if (l < last) {
       const Z = lp(plan, l, L_Z);
-      if (jacobian) multiplyAdd<T>(Z, lp(plan, l, L_S1), ping, n);
-      else multiply<T>(Z, lp(plan, l, L_S1), ping, n);
+      // z̄_l (+)= s' ⊙ ā_l, with the bias gradient summed in the same pass
+      multiplyAddColumnSums<T>(Z, lp(plan, l, L_S1), ping, lp(plan, l, L_BBAR), B, outP, jacobian, accumulate);
       zbar = Z;
+    } else {
+      columnSums<T>(lp(plan, l, L_BBAR), zbar, B, outP, accumulate);
     }
     const Aprev = l > 0 ? lp(plan, l - 1, L_A) : ptr(plan, H_X);
     gemm<T>(zbar, 1, outP, Aprev, inP, lp(plan, l, L_WBAR), inP, outP, inP, B, wmode, 0);
-    columnSums<T>(lp(plan, l, L_BBAR), zbar, B, outP, accumulate);
     if (l > 0) {
       const inReal = lw(plan, l, L_IN_REAL);
       const Wbar = lp(plan, l, L_WBAR);

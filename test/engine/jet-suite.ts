@@ -67,7 +67,8 @@ export function jetSuite(): void {
   describe('forward jets and reverse mode agree', () => {
     // With fewer outputs than inputs, a value/Jacobian request runs in reverse mode; the
     // same Jacobian also comes out of a forward-jet pass when a Laplacian is asked for.
-    for (const sizes of [[2, 9, 9, 1], [5, 6, 7, 2], [3, 17, 1]]) {
+    // (44 and 37 wide: the column-strip kernels' full strips and their remainders)
+    for (const sizes of [[2, 9, 9, 1], [5, 6, 7, 2], [3, 17, 1], [2, 44, 37, 1]]) {
       it(sizes.join('-'), () => {
         const net = new Mlp({ sizes, dtype: 'float64', seed: 8 });
         const n = sizes[0]!, m = sizes[sizes.length - 1]!, B = 7;

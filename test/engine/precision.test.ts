@@ -30,3 +30,22 @@ describe('float32 agrees with float64', () => {
     });
   }
 });
+
+describe('float32 agrees with float64 in reverse mode (value and Jacobian of fewer outputs than inputs)', () => {
+  for (const B of [5, 1000]) {
+    it(`batch ${B}, 3-44-37-1`, () => {
+      const sizes = [3, 44, 37, 1];
+      const f64 = new Mlp({ sizes, dtype: 'float64', seed: 4 });
+      const f32 = new Mlp({ sizes, dtype: 'float32', seed: 1 });
+      f32.setParams(f64.getParams());
+      const x = points(B, 3, B + 1);
+      const a = f32.evaluate(x, { jacobian: true });
+      const b = f64.evaluate(x, { jacobian: true });
+      expect(relError(a.y, b.y)).toBeLessThan(2e-6);
+      expect(relError(a.jacobian!, b.jacobian!)).toBeLessThan(2e-6);
+      const c = { y: points(B, 1, 7), jacobian: points(B * 3, 1, 8) };
+      expect(relError(flat(f32.gradients(x, c)), flat(f64.gradients(x, c)))).toBeLessThan(2e-5);
+      f32.dispose(); f64.dispose();
+    });
+  }
+});
