@@ -7,9 +7,11 @@
 // (sam = size, sak = lda): the three products of a layer (Z = A·Wᵀ, Ā = Z̄·W, W̄ = Z̄ᵀ·A)
 // are all this one kernel.
 //
-// Register tile: 4 rows × 2 vectors (4×8 f32, 4×4 f64), eight accumulators. V8 on x64
-// uses only xmm0–xmm15, and larger tiles spill. K is blocked by KC so that, for the long
-// reductions of W̄ = Z̄ᵀ·A, the A and B panels of one block stay in L1/L2.
+// Register tiles: 5 rows × 2 vectors (5×8 f32, 5×4 f64, ten accumulators) on packed
+// operands wherever B is packed; 4 rows × 2 vectors (eight accumulators) reading A in
+// place for the rows left over and the narrow weight gradients. V8 on x64 uses only
+// xmm0–xmm15, which bounds the tile (see tile5x2p). K is blocked by KC so that, for the
+// long reductions of W̄ = Z̄ᵀ·A, the A and B panels of one block stay in L1/L2.
 //
 // Contract: M, K ≥ 0; N a multiple of the lane count; pointers 16-byte aligned for B and
 // C rows (A may be unaligned). mode 0: C += product; mode 1: C = product;
@@ -110,82 +112,116 @@ const KC: i32 = 128;
   v128.store(C, c0);
 }
 
-// The same 4×2 and 4×1 tiles on packed operands (the weight gradient of wide layers):
-// A a strip of kc × 4 (element (r, k) at (4k + r)·S), B a strip of kc × tile width.
-// Every offset is a constant, so V8 keeps A's four row addresses as loop invariants and
-// steps one pointer per operand, where with the strides as arguments (the generic tiles,
-// even inlined with constant arguments) it recomputes each row address at every k
-// (256×256×3072 Aᵀ·B: 24 → 28 GFLOP/s f32). For A·B the generic tile already runs at
-// the FMA units' limit (8 accumulators, 2 FMA ports, latency 4).
+// The 5-row tiles on packed operands: A a strip of kc × 5 (element (r, k) at (5k + r)·S),
+// B a strip of kc × tile width. Ten accumulators: FMA latency on this class of x64 core
+// needs more than eight independent chains to keep both FMA ports busy (a loop of
+// register-only FMAs: 39 GFLOP/s with 8 chains, 45 with 10), and the 4×2 tile's eight
+// are the most that fit the 16 xmm registers V8 uses when A comes as broadcast loads
+// (V8 issues all of a step's loads first, so five broadcasts spill two accumulators).
+// Here rows 0-3 arrive as one vector and each lane is broadcast by a shuffle next to its
+// use, row 4 by one broadcast load: 10 accumulators + 2 of B + A + 1 temporary, no
+// spill (checked in V8's code), and every offset a constant.
 // @ts-ignore: decorator
-@inline function tile4x2p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
-  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+@inline function lane<T>(v: v128, i: i32): v128 {
+  if (sizeof<T>() == 4) {
+    if (i == 0) return v128.shuffle<i32>(v, v, 0, 0, 0, 0);
+    if (i == 1) return v128.shuffle<i32>(v, v, 1, 1, 1, 1);
+    if (i == 2) return v128.shuffle<i32>(v, v, 2, 2, 2, 2);
+    return v128.shuffle<i32>(v, v, 3, 3, 3, 3);
+  }
+  return i == 0 ? v128.shuffle<i64>(v, v, 0, 0) : v128.shuffle<i64>(v, v, 1, 1);
+}
+
+// @ts-ignore: decorator
+@inline function tile5x2p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128, c40: v128, c41: v128;
   if (init == 0) {
     c00 = v128.load(C); c01 = v128.load(C, 16);
     c10 = v128.load(C + ldc); c11 = v128.load(C + ldc, 16);
     c20 = v128.load(C + 2 * ldc); c21 = v128.load(C + 2 * ldc, 16);
     c30 = v128.load(C + 3 * ldc); c31 = v128.load(C + 3 * ldc, 16);
+    c40 = v128.load(C + 4 * ldc); c41 = v128.load(C + 4 * ldc, 16);
   } else if (init == 2) {
     c00 = v128.load(bias); c01 = v128.load(bias, 16);
-    c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01;
+    c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01; c40 = c00; c41 = c01;
   } else {
     c00 = v128.splat<T>(<T>0); c01 = c00; c10 = c00; c11 = c00;
-    c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+    c20 = c00; c21 = c00; c30 = c00; c31 = c00; c40 = c00; c41 = c00;
   }
   let pa = A, pb = B;
-  const end = A + <usize>kc * 4 * sizeof<T>();
+  const end = A + <usize>kc * 5 * sizeof<T>();
   while (pa < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load_splat<T>(pa);
-    c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
-    a = v128.load_splat<T>(pa, sizeof<T>());
-    c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
-    a = v128.load_splat<T>(pa, 2 * sizeof<T>());
-    c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
-    a = v128.load_splat<T>(pa, 3 * sizeof<T>());
-    c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
-    pa += 4 * sizeof<T>(); pb += 32;
+    if (sizeof<T>() == 4) {
+      const av = v128.load(pa);
+      let a = lane<T>(av, 0);
+      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
+      a = lane<T>(av, 1);
+      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
+      a = lane<T>(av, 2);
+      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
+      a = lane<T>(av, 3);
+      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
+    } else {
+      const av = v128.load(pa), aw = v128.load(pa, 16);
+      let a = lane<T>(av, 0);
+      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
+      a = lane<T>(av, 1);
+      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
+      a = lane<T>(aw, 0);
+      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
+      a = lane<T>(aw, 1);
+      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
+    }
+    const a4 = v128.load_splat<T>(pa, 4 * sizeof<T>());
+    c40 = vfma<T>(a4, b0, c40); c41 = vfma<T>(a4, b1, c41);
+    pa += 5 * sizeof<T>(); pb += 32;
   }
   v128.store(C, c00); v128.store(C, c01, 16);
   v128.store(C + ldc, c10); v128.store(C + ldc, c11, 16);
   v128.store(C + 2 * ldc, c20); v128.store(C + 2 * ldc, c21, 16);
   v128.store(C + 3 * ldc, c30); v128.store(C + 3 * ldc, c31, 16);
+  v128.store(C + 4 * ldc, c40); v128.store(C + 4 * ldc, c41, 16);
 }
 
 // @ts-ignore: decorator
-@inline function tile4x1p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
-  let c0: v128, c1: v128, c2: v128, c3: v128;
+@inline function tile5x1p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
+  let c0: v128, c1: v128, c2: v128, c3: v128, c4: v128;
   if (init == 0) {
     c0 = v128.load(C); c1 = v128.load(C + ldc); c2 = v128.load(C + 2 * ldc); c3 = v128.load(C + 3 * ldc);
+    c4 = v128.load(C + 4 * ldc);
   } else if (init == 2) {
-    c0 = v128.load(bias); c1 = c0; c2 = c0; c3 = c0;
+    c0 = v128.load(bias); c1 = c0; c2 = c0; c3 = c0; c4 = c0;
   } else {
-    c0 = v128.splat<T>(<T>0); c1 = c0; c2 = c0; c3 = c0;
+    c0 = v128.splat<T>(<T>0); c1 = c0; c2 = c0; c3 = c0; c4 = c0;
   }
   let pa = A, pb = B;
-  const end = A + <usize>kc * 4 * sizeof<T>();
+  const end = A + <usize>kc * 5 * sizeof<T>();
   while (pa < end) {
     const b0 = v128.load(pb);
     c0 = vfma<T>(v128.load_splat<T>(pa), b0, c0);
     c1 = vfma<T>(v128.load_splat<T>(pa, sizeof<T>()), b0, c1);
     c2 = vfma<T>(v128.load_splat<T>(pa, 2 * sizeof<T>()), b0, c2);
     c3 = vfma<T>(v128.load_splat<T>(pa, 3 * sizeof<T>()), b0, c3);
-    pa += 4 * sizeof<T>(); pb += 16;
+    c4 = vfma<T>(v128.load_splat<T>(pa, 4 * sizeof<T>()), b0, c4);
+    pa += 5 * sizeof<T>(); pb += 16;
   }
   v128.store(C, c0); v128.store(C + ldc, c1); v128.store(C + 2 * ldc, c2); v128.store(C + 3 * ldc, c3);
+  v128.store(C + 4 * ldc, c4);
 }
 
 // Packing. Without it the tile's k loop walks B (and Aᵀ) with a stride of a whole row:
 // for rows of 512 B or more, every k lands in the same few L1 sets and each load goes
 // to L2. Each K block of B is copied once into column strips (tile width × kc,
-// contiguous) and, when A is read transposed, each 4-row strip of A into kc × 4; the
-// copies are small next to the products that reuse them. The weight gradient
-// W̄ = Z̄ᵀ·A of a narrow layer (rows under 512 B) is the exception: its few tiles reuse
-// each copy too seldom, and reading both operands in place is 20-30 % faster
-// (52×52×5120: 24 → 32 GFLOP/s f32); its products (B·kc wide, KC = 128) stay in L1.
+// contiguous), and wherever B is packed, A too, a block of up to MC rows at a time, into
+// 5-row strips (kc × 5) for the 5-row tiles; the copies are small next to the products
+// that reuse them (A: once per 2N flops). The weight gradient W̄ = Z̄ᵀ·A of a narrow layer
+// (rows under 512 B) is the exception: its few tiles reuse each copy too seldom, and
+// reading both operands in place is 20-30 % faster (52×52×5120: 24 → 32 GFLOP/s f32); its
+// products (B·kc wide, KC = 128) stay in L1, and it keeps the 4-row tiles.
 const WORKSPACE: usize = 1 << 20;
 const packedB: usize = memory.data(<i32>WORKSPACE, 64);
-const packedA: usize = memory.data(<i32>WORKSPACE, 64);
+const packedA: usize = memory.data(<i32>WORKSPACE + 64, 64);
 
 function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): void {
   const S = <usize>sizeof<T>();
@@ -202,15 +238,52 @@ function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): 
   }
 }
 
-// A is read transposed (element (i, k) at A + i·S + k·bsak): strips of 4 rows, kc × 4.
-function packAT<T>(dst: usize, A: usize, bsak: usize, kc: i32, M4: i32): void {
+// mc rows (a multiple of 5) of A, element (i, k) at A + i·bsam + k·bsak, into strips of
+// 5 rows: strip s at dst + s·5·kc·S, element (r, k) of it at (5k + r)·S.
+function packA5<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: i32): void {
   const S = <usize>sizeof<T>();
-  for (let k = 0; k < kc; k++) {
-    const src = A + <usize>k * bsak;
-    for (let i = 0; i < M4; i += 4) {
-      const d = dst + (<usize>i * <usize>kc + <usize>k * 4) * S;
-      v128.store(d, v128.load(src + <usize>i * S));
-      if (sizeof<T>() == 8) v128.store(d, v128.load(src + <usize>i * S, 16), 16);
+  if (bsam == S) {
+    // Aᵀ: the 5 rows of a k are contiguous
+    for (let i = 0; i < mc; i += 5) {
+      let d = dst + <usize>i * <usize>kc * S, src = A + <usize>i * S;
+      for (let k = 0; k < kc; k++) {
+        v128.store(d, v128.load(src));
+        if (sizeof<T>() == 8) v128.store(d, v128.load(src, 16), 16);
+        store<T>(d + 4 * S, load<T>(src + 4 * S));
+        d += 5 * S; src += bsak;
+      }
+    }
+    return;
+  }
+  // A: rows 0-3 of a strip by vector transposes (4×4 f32, 2×2 f64), row 4 element-wise
+  const L = lanes<T>();
+  const kv = bsak == S ? kc - kc % L : 0;
+  for (let i = 0; i < mc; i += 5) {
+    const d = dst + <usize>i * <usize>kc * S;
+    const r0 = A + <usize>i * bsam;
+    for (let k = 0; k < kv; k += L) {
+      const o = <usize>k * S, q = d + <usize>(5 * k) * S;
+      const a0 = v128.load(r0 + o), a1 = v128.load(r0 + bsam + o);
+      const a2 = v128.load(r0 + 2 * bsam + o), a3 = v128.load(r0 + 3 * bsam + o);
+      if (sizeof<T>() == 4) {
+        const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
+        v128.store(q, v128.shuffle<i64>(t0, t2, 0, 2));
+        v128.store(q, v128.shuffle<i64>(t0, t2, 1, 3), 20);
+        v128.store(q, v128.shuffle<i64>(t1, t3, 0, 2), 40);
+        v128.store(q, v128.shuffle<i64>(t1, t3, 1, 3), 60);
+      } else {
+        v128.store(q, v128.shuffle<i64>(a0, a1, 0, 2)); v128.store(q, v128.shuffle<i64>(a2, a3, 0, 2), 16);
+        v128.store(q, v128.shuffle<i64>(a0, a1, 1, 3), 40); v128.store(q, v128.shuffle<i64>(a2, a3, 1, 3), 56);
+      }
+    }
+    for (let r = 0; r < 5; r++) {
+      const k1 = r < 4 ? kv : 0;
+      let src = r0 + <usize>r * bsam + <usize>k1 * bsak, q = d + <usize>(5 * k1 + r) * S;
+      for (let k = k1; k < kc; k++) {
+        store<T>(q, load<T>(src));
+        src += bsak; q += 5 * S;
+      }
     }
   }
 }
@@ -231,7 +304,6 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
     }
     return;
   }
-  const M4 = M & ~3;
   const N2 = N - N % (2 * L);
   const transposedA = sam == 1 && sak != 1;
   // Pack when there are enough tiles to reuse the copies and the strips fit the workspace;
@@ -239,51 +311,54 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
   let kcMax = KC;
   // (measured: f64 rows of exactly 512 B, the 64-wide layers, are still faster in place)
   const longRows: usize = sizeof<T>() == 4 ? 512 : 513;
-  const packBOk = M >= 8 && (bldb >= longRows || !transposedA) && <usize>N * S * 16 <= WORKSPACE;
-  const packAOk = transposedA && bsak >= longRows && M4 >= 4 && N >= 4 * L && <usize>M4 * S * 16 <= WORKSPACE;
-  if (packBOk) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
-  if (packAOk) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>M4 * S)));
+  const packed = M >= 8 && (bldb >= longRows || !transposedA) && <usize>N * S * 16 <= WORKSPACE;
+  if (packed) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
+  // rows of A in the 5-row tiles, and how many are packed at a time
+  const M5 = packed ? M - M % 5 : 0;
+  const MC = <i32>(WORKSPACE / (<usize>kcMax * S)) / 5 * 5;
   for (let k0 = 0; k0 < K; k0 += kcMax) {
     const kc = min(kcMax, K - k0);
     const init = k0 == 0 ? mode : 0;
     const Ak = A + <usize>k0 * bsak;
     const Bk = B + <usize>k0 * bldb;
-    if (packBOk) packB<T>(packedB, Bk, bldb, kc, N, N2);
-    if (packAOk) packAT<T>(packedA, Ak, bsak, kc, M4);
-    // Tile (i, j) reads B at Bt + j·tb with row stride ldbt, and A at At + i·ta.
-    const Bt = packBOk ? packedB : Bk;
-    const tb = packBOk ? <usize>kc * S : S;
-    const At = packAOk ? packedA : Ak;
-    const ta = packAOk ? <usize>kc * S : bsam;
-    const asam = packAOk ? S : bsam, asak = packAOk ? <usize>4 * S : bsak;
-    const ldb2 = packBOk ? <usize>(2 * L) * S : bldb, ldb1 = packBOk ? <usize>L * S : bldb;
-    for (let i = 0; i < M4; i += 4) {
-      const Ci = C + <usize>i * bldc;
-      let j = 0;
-      if (packBOk && packAOk) {
-        // both operands packed: the constant-stride tiles
-        const Ai = At + <usize>i * ta;
+    if (packed) packB<T>(packedB, Bk, bldb, kc, N, N2);
+    // Tile (i, j) reads B at Bt + j·tb with row stride ldb2 (two vectors wide) or ldb1.
+    const Bt = packed ? packedB : Bk;
+    const tb = packed ? <usize>kc * S : S;
+    const ldb2 = packed ? <usize>(2 * L) * S : bldb, ldb1 = packed ? <usize>L * S : bldb;
+    for (let i0 = 0; i0 < M5; i0 += MC) {
+      const mc = min(MC, M5 - i0);
+      packA5<T>(packedA, Ak + <usize>i0 * bsam, bsam, bsak, kc, mc);
+      for (let i = 0; i < mc; i += 5) {
+        const Ai = packedA + <usize>i * <usize>kc * S;
+        const Ci = C + <usize>(i0 + i) * bldc;
+        let j = 0;
         for (; j < N2; j += 2 * L) {
           const o = <usize>j * S;
-          tile4x2p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
+          tile5x2p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
         }
         if (j < N) {
           const o = <usize>j * S;
-          tile4x1p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
+          tile5x1p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
         }
-        continue;
       }
-      const Ai = At + <usize>i * ta;
+    }
+    // The rows left (all of them where nothing is packed): A read in place.
+    let i = M5;
+    for (; i + 4 <= M; i += 4) {
+      const Ai = Ak + <usize>i * bsam;
+      const Ci = C + <usize>i * bldc;
+      let j = 0;
       for (; j < N2; j += 2 * L) {
         const o = <usize>j * S;
-        tile4x2<T>(Ai, asam, asak, Bt + <usize>j * tb, ldb2, Ci + o, bldc, kc, init, bias + o);
+        tile4x2<T>(Ai, bsam, bsak, Bt + <usize>j * tb, ldb2, Ci + o, bldc, kc, init, bias + o);
       }
       if (j < N) {
         const o = <usize>j * S;
-        tile4x1<T>(Ai, asam, asak, Bt + <usize>j * tb, ldb1, Ci + o, bldc, kc, init, bias + o);
+        tile4x1<T>(Ai, bsam, bsak, Bt + <usize>j * tb, ldb1, Ci + o, bldc, kc, init, bias + o);
       }
     }
-    for (let i = M4; i < M; i++) {
+    for (; i < M; i++) {
       const Ai = Ak + <usize>i * bsam;
       const Ci = C + <usize>i * bldc;
       let j = 0;
