@@ -10,7 +10,7 @@
 // Register tiles: 5 rows × 2 vectors (5×8 f32, 5×4 f64, ten accumulators) on packed
 // operands wherever B is packed; 4 rows × 2 vectors (eight accumulators) reading A in
 // place for the rows left over and the narrow weight gradients. V8 on x64 uses only
-// xmm0–xmm15, which bounds the tile (see tile5x2p). K is blocked by KC so that, for the
+// xmm0–xmm15, which bounds the tile (see tileStrip2). K is blocked by KC so that, for the
 // long reductions of W̄ = Z̄ᵀ·A, the A and B panels of one block stay in L1/L2.
 //
 // Contract: M, K ≥ 0; N a multiple of the lane count; pointers 16-byte aligned for B and
@@ -19,6 +19,10 @@
 import { lanes, vfma } from './simd';
 
 const KC: i32 = 128;
+// Rows of the packed tiles: 5 with fused multiply-add; the portable build's separate
+// multiply and add need a register more, and its 5-row tile spills (20-30 % slower), so
+// it keeps 4 rows, each a broadcast load.
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 
 // @ts-ignore: decorator
 @inline function tile4x2<T>(A: usize, sam: usize, sak: usize, B: usize, ldb: usize,
@@ -133,14 +137,14 @@ const KC: i32 = 128;
 }
 
 // @ts-ignore: decorator
-@inline function tile5x2p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
+@inline function tileStrip2<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128, c40: v128, c41: v128;
   if (init == 0) {
     c00 = v128.load(C); c01 = v128.load(C, 16);
     c10 = v128.load(C + ldc); c11 = v128.load(C + ldc, 16);
     c20 = v128.load(C + 2 * ldc); c21 = v128.load(C + 2 * ldc, 16);
     c30 = v128.load(C + 3 * ldc); c31 = v128.load(C + 3 * ldc, 16);
-    c40 = v128.load(C + 4 * ldc); c41 = v128.load(C + 4 * ldc, 16);
+    c40 = MR == 5 ? v128.load(C + 4 * ldc) : c00; c41 = MR == 5 ? v128.load(C + 4 * ldc, 16) : c01;
   } else if (init == 2) {
     c00 = v128.load(bias); c01 = v128.load(bias, 16);
     c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01; c40 = c00; c41 = c01;
@@ -149,10 +153,19 @@ const KC: i32 = 128;
     c20 = c00; c21 = c00; c30 = c00; c31 = c00; c40 = c00; c41 = c00;
   }
   let pa = A, pb = B;
-  const end = A + <usize>kc * 5 * sizeof<T>();
+  const end = A + <usize>kc * MR * sizeof<T>();
   while (pa < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    if (sizeof<T>() == 4) {
+    if (MR == 4) {
+      let a = v128.load_splat<T>(pa);
+      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
+      a = v128.load_splat<T>(pa, sizeof<T>());
+      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
+      a = v128.load_splat<T>(pa, 2 * sizeof<T>());
+      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
+      a = v128.load_splat<T>(pa, 3 * sizeof<T>());
+      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
+    } else if (sizeof<T>() == 4) {
       const av = v128.load(pa);
       let a = lane<T>(av, 0);
       c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
@@ -173,41 +186,43 @@ const KC: i32 = 128;
       a = lane<T>(aw, 1);
       c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
     }
-    const a4 = v128.load_splat<T>(pa, 4 * sizeof<T>());
-    c40 = vfma<T>(a4, b0, c40); c41 = vfma<T>(a4, b1, c41);
-    pa += 5 * sizeof<T>(); pb += 32;
+    if (MR == 5) {
+      const a4 = v128.load_splat<T>(pa, 4 * sizeof<T>());
+      c40 = vfma<T>(a4, b0, c40); c41 = vfma<T>(a4, b1, c41);
+    }
+    pa += MR * sizeof<T>(); pb += 32;
   }
   v128.store(C, c00); v128.store(C, c01, 16);
   v128.store(C + ldc, c10); v128.store(C + ldc, c11, 16);
   v128.store(C + 2 * ldc, c20); v128.store(C + 2 * ldc, c21, 16);
   v128.store(C + 3 * ldc, c30); v128.store(C + 3 * ldc, c31, 16);
-  v128.store(C + 4 * ldc, c40); v128.store(C + 4 * ldc, c41, 16);
+  if (MR == 5) { v128.store(C + 4 * ldc, c40); v128.store(C + 4 * ldc, c41, 16); }
 }
 
 // @ts-ignore: decorator
-@inline function tile5x1p<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
+@inline function tileStrip1<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
   let c0: v128, c1: v128, c2: v128, c3: v128, c4: v128;
   if (init == 0) {
     c0 = v128.load(C); c1 = v128.load(C + ldc); c2 = v128.load(C + 2 * ldc); c3 = v128.load(C + 3 * ldc);
-    c4 = v128.load(C + 4 * ldc);
+    c4 = MR == 5 ? v128.load(C + 4 * ldc) : c0;
   } else if (init == 2) {
     c0 = v128.load(bias); c1 = c0; c2 = c0; c3 = c0; c4 = c0;
   } else {
     c0 = v128.splat<T>(<T>0); c1 = c0; c2 = c0; c3 = c0; c4 = c0;
   }
   let pa = A, pb = B;
-  const end = A + <usize>kc * 5 * sizeof<T>();
+  const end = A + <usize>kc * MR * sizeof<T>();
   while (pa < end) {
     const b0 = v128.load(pb);
     c0 = vfma<T>(v128.load_splat<T>(pa), b0, c0);
     c1 = vfma<T>(v128.load_splat<T>(pa, sizeof<T>()), b0, c1);
     c2 = vfma<T>(v128.load_splat<T>(pa, 2 * sizeof<T>()), b0, c2);
     c3 = vfma<T>(v128.load_splat<T>(pa, 3 * sizeof<T>()), b0, c3);
-    c4 = vfma<T>(v128.load_splat<T>(pa, 4 * sizeof<T>()), b0, c4);
-    pa += 5 * sizeof<T>(); pb += 16;
+    if (MR == 5) c4 = vfma<T>(v128.load_splat<T>(pa, 4 * sizeof<T>()), b0, c4);
+    pa += MR * sizeof<T>(); pb += 16;
   }
   v128.store(C, c0); v128.store(C + ldc, c1); v128.store(C + 2 * ldc, c2); v128.store(C + 3 * ldc, c3);
-  v128.store(C + 4 * ldc, c4);
+  if (MR == 5) v128.store(C + 4 * ldc, c4);
 }
 
 // Packing. Without it the tile's k loop walks B (and Aᵀ) with a stride of a whole row:
@@ -240,17 +255,17 @@ function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): 
 
 // mc rows (a multiple of 5) of A, element (i, k) at A + i·bsam + k·bsak, into strips of
 // 5 rows: strip s at dst + s·5·kc·S, element (r, k) of it at (5k + r)·S.
-function packA5<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: i32): void {
+function packAStrips<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: i32): void {
   const S = <usize>sizeof<T>();
   if (bsam == S) {
     // Aᵀ: the 5 rows of a k are contiguous
-    for (let i = 0; i < mc; i += 5) {
+    for (let i = 0; i < mc; i += MR) {
       let d = dst + <usize>i * <usize>kc * S, src = A + <usize>i * S;
       for (let k = 0; k < kc; k++) {
         v128.store(d, v128.load(src));
         if (sizeof<T>() == 8) v128.store(d, v128.load(src, 16), 16);
-        store<T>(d + 4 * S, load<T>(src + 4 * S));
-        d += 5 * S; src += bsak;
+        if (MR == 5) store<T>(d + 4 * S, load<T>(src + 4 * S));
+        d += <usize>MR * S; src += bsak;
       }
     }
     return;
@@ -258,31 +273,31 @@ function packA5<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: 
   // A: rows 0-3 of a strip by vector transposes (4×4 f32, 2×2 f64), row 4 element-wise
   const L = lanes<T>();
   const kv = bsak == S ? kc - kc % L : 0;
-  for (let i = 0; i < mc; i += 5) {
+  for (let i = 0; i < mc; i += MR) {
     const d = dst + <usize>i * <usize>kc * S;
     const r0 = A + <usize>i * bsam;
     for (let k = 0; k < kv; k += L) {
-      const o = <usize>k * S, q = d + <usize>(5 * k) * S;
+      const o = <usize>k * S, q = d + <usize>(MR * k) * S;
       const a0 = v128.load(r0 + o), a1 = v128.load(r0 + bsam + o);
       const a2 = v128.load(r0 + 2 * bsam + o), a3 = v128.load(r0 + 3 * bsam + o);
       if (sizeof<T>() == 4) {
         const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
         const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
         v128.store(q, v128.shuffle<i64>(t0, t2, 0, 2));
-        v128.store(q, v128.shuffle<i64>(t0, t2, 1, 3), 20);
-        v128.store(q, v128.shuffle<i64>(t1, t3, 0, 2), 40);
-        v128.store(q, v128.shuffle<i64>(t1, t3, 1, 3), 60);
+        v128.store(q, v128.shuffle<i64>(t0, t2, 1, 3), MR * 4);
+        v128.store(q, v128.shuffle<i64>(t1, t3, 0, 2), MR * 8);
+        v128.store(q, v128.shuffle<i64>(t1, t3, 1, 3), MR * 12);
       } else {
         v128.store(q, v128.shuffle<i64>(a0, a1, 0, 2)); v128.store(q, v128.shuffle<i64>(a2, a3, 0, 2), 16);
-        v128.store(q, v128.shuffle<i64>(a0, a1, 1, 3), 40); v128.store(q, v128.shuffle<i64>(a2, a3, 1, 3), 56);
+        v128.store(q, v128.shuffle<i64>(a0, a1, 1, 3), MR * 8); v128.store(q, v128.shuffle<i64>(a2, a3, 1, 3), MR * 8 + 16);
       }
     }
-    for (let r = 0; r < 5; r++) {
+    for (let r = 0; r < MR; r++) {
       const k1 = r < 4 ? kv : 0;
-      let src = r0 + <usize>r * bsam + <usize>k1 * bsak, q = d + <usize>(5 * k1 + r) * S;
+      let src = r0 + <usize>r * bsam + <usize>k1 * bsak, q = d + <usize>(MR * k1 + r) * S;
       for (let k = k1; k < kc; k++) {
         store<T>(q, load<T>(src));
-        src += bsak; q += 5 * S;
+        src += bsak; q += <usize>MR * S;
       }
     }
   }
@@ -314,8 +329,8 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
   const packed = M >= 8 && (bldb >= longRows || !transposedA) && <usize>N * S * 16 <= WORKSPACE;
   if (packed) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
   // rows of A in the 5-row tiles, and how many are packed at a time
-  const M5 = packed ? M - M % 5 : 0;
-  const MC = <i32>(WORKSPACE / (<usize>kcMax * S)) / 5 * 5;
+  const Mp = packed ? M - M % MR : 0;
+  const MC = <i32>(WORKSPACE / (<usize>kcMax * S)) / MR * MR;
   for (let k0 = 0; k0 < K; k0 += kcMax) {
     const kc = min(kcMax, K - k0);
     const init = k0 == 0 ? mode : 0;
@@ -326,25 +341,25 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
     const Bt = packed ? packedB : Bk;
     const tb = packed ? <usize>kc * S : S;
     const ldb2 = packed ? <usize>(2 * L) * S : bldb, ldb1 = packed ? <usize>L * S : bldb;
-    for (let i0 = 0; i0 < M5; i0 += MC) {
-      const mc = min(MC, M5 - i0);
-      packA5<T>(packedA, Ak + <usize>i0 * bsam, bsam, bsak, kc, mc);
-      for (let i = 0; i < mc; i += 5) {
+    for (let i0 = 0; i0 < Mp; i0 += MC) {
+      const mc = min(MC, Mp - i0);
+      packAStrips<T>(packedA, Ak + <usize>i0 * bsam, bsam, bsak, kc, mc);
+      for (let i = 0; i < mc; i += MR) {
         const Ai = packedA + <usize>i * <usize>kc * S;
         const Ci = C + <usize>(i0 + i) * bldc;
         let j = 0;
         for (; j < N2; j += 2 * L) {
           const o = <usize>j * S;
-          tile5x2p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
+          tileStrip2<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
         }
         if (j < N) {
           const o = <usize>j * S;
-          tile5x1p<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
+          tileStrip1<T>(Ai, Bt + <usize>j * tb, Ci + o, bldc, kc, init, bias + o);
         }
       }
     }
     // The rows left (all of them where nothing is packed): A read in place.
-    let i = M5;
+    let i = Mp;
     for (; i + 4 <= M; i += 4) {
       const Ai = Ak + <usize>i * bsam;
       const Ci = C + <usize>i * bldc;
