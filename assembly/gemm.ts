@@ -136,6 +136,15 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
   return i == 0 ? v128.shuffle<i64>(v, v, 0, 0) : v128.shuffle<i64>(v, v, 1, 1);
 }
 
+// Row r < 4 of a packed A step at pa, broadcast: a lane of av (f32; f64 rows 0-1) or aw
+// (f64 rows 2-3) with MR = 5, a broadcast load with MR = 4.
+// @ts-ignore: decorator
+@inline function rowA<T>(pa: usize, av: v128, aw: v128, r: i32): v128 {
+  if (MR == 4) return v128.load_splat<T>(pa + <usize>r * sizeof<T>());
+  if (sizeof<T>() == 4) return lane<T>(av, r);
+  return lane<T>(r < 2 ? av : aw, r & 1);
+}
+
 // @ts-ignore: decorator
 @inline function tileStrip2<T>(A: usize, B: usize, C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128, c40: v128, c41: v128;
@@ -156,36 +165,17 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
   const end = A + <usize>kc * MR * sizeof<T>();
   while (pa < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    if (MR == 4) {
-      let a = v128.load_splat<T>(pa);
-      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
-      a = v128.load_splat<T>(pa, sizeof<T>());
-      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
-      a = v128.load_splat<T>(pa, 2 * sizeof<T>());
-      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
-      a = v128.load_splat<T>(pa, 3 * sizeof<T>());
-      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
-    } else if (sizeof<T>() == 4) {
-      const av = v128.load(pa);
-      let a = lane<T>(av, 0);
-      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
-      a = lane<T>(av, 1);
-      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
-      a = lane<T>(av, 2);
-      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
-      a = lane<T>(av, 3);
-      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
-    } else {
-      const av = v128.load(pa), aw = v128.load(pa, 16);
-      let a = lane<T>(av, 0);
-      c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
-      a = lane<T>(av, 1);
-      c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
-      a = lane<T>(aw, 0);
-      c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
-      a = lane<T>(aw, 1);
-      c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
-    }
+    // rows 0-3: one vector (f32) or two (f64) with MR = 5, broadcast loads with MR = 4
+    const av = MR == 5 ? v128.load(pa) : b0;
+    const aw = MR == 5 && sizeof<T>() == 8 ? v128.load(pa, 16) : av;
+    let a = rowA<T>(pa, av, aw, 0);
+    c00 = vfma<T>(a, b0, c00); c01 = vfma<T>(a, b1, c01);
+    a = rowA<T>(pa, av, aw, 1);
+    c10 = vfma<T>(a, b0, c10); c11 = vfma<T>(a, b1, c11);
+    a = rowA<T>(pa, av, aw, 2);
+    c20 = vfma<T>(a, b0, c20); c21 = vfma<T>(a, b1, c21);
+    a = rowA<T>(pa, av, aw, 3);
+    c30 = vfma<T>(a, b0, c30); c31 = vfma<T>(a, b1, c31);
     if (MR == 5) {
       const a4 = v128.load_splat<T>(pa, 4 * sizeof<T>());
       c40 = vfma<T>(a4, b0, c40); c41 = vfma<T>(a4, b1, c41);
