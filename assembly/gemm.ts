@@ -16,7 +16,7 @@
 // Contract: M, K ≥ 0; N a multiple of the lane count; pointers 16-byte aligned for B and
 // C rows (A may be unaligned). mode 0: C += product; mode 1: C = product;
 // mode 2: C = product + bias (bias: N elements).
-import { lanes, vfma } from './simd';
+import { lanes, transposeBlock, vfma } from './simd';
 
 const KC: i32 = 128;
 // Rows of the packed tiles: 5 with fused multiply-add; the portable build's separate
@@ -268,19 +268,9 @@ function packAStrips<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32,
     const r0 = A + <usize>i * bsam;
     for (let k = 0; k < kv; k += L) {
       const o = <usize>k * S, q = d + <usize>(MR * k) * S;
-      const a0 = v128.load(r0 + o), a1 = v128.load(r0 + bsam + o);
-      const a2 = v128.load(r0 + 2 * bsam + o), a3 = v128.load(r0 + 3 * bsam + o);
-      if (sizeof<T>() == 4) {
-        const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
-        v128.store(q, v128.shuffle<i64>(t0, t2, 0, 2));
-        v128.store(q, v128.shuffle<i64>(t0, t2, 1, 3), MR * 4);
-        v128.store(q, v128.shuffle<i64>(t1, t3, 0, 2), MR * 8);
-        v128.store(q, v128.shuffle<i64>(t1, t3, 1, 3), MR * 12);
-      } else {
-        v128.store(q, v128.shuffle<i64>(a0, a1, 0, 2)); v128.store(q, v128.shuffle<i64>(a2, a3, 0, 2), 16);
-        v128.store(q, v128.shuffle<i64>(a0, a1, 1, 3), MR * 8); v128.store(q, v128.shuffle<i64>(a2, a3, 1, 3), MR * 8 + 16);
-      }
+      // group k + t of the strip starts MR elements after group k + t - 1
+      transposeBlock<T>(r0 + o, bsam, q, <usize>MR * S);
+      if (sizeof<T>() == 8) transposeBlock<T>(r0 + 2 * bsam + o, bsam, q + 16, <usize>MR * S);
     }
     for (let r = 0; r < MR; r++) {
       const k1 = r < 4 ? kv : 0;

@@ -158,15 +158,16 @@ export function adjointOfScaling<T>(Zbar: usize, Hbar: usize, S1: usize, S2: usi
   }
 }
 
-// Z (= or +=) S1 ⊙ G over rows × cols (+= when addTo), and sums[j] (= or +=) Σ_r Z[r][j]
-// of the result, in one read of the blocks (the adjoint of a hidden layer's activation in reverse mode,
-// then its bias gradient). Strips of 4 vectors of columns summed in registers down all
-// rows, then single vectors for the rest.
+// a·b + (the vector at c) when add, else a·b
 // @ts-ignore: decorator
 @inline function fmaOrMul<T>(a: v128, b: v128, c: usize, add: bool): v128 {
   return add ? vfma<T>(a, b, v128.load(c)) : v128.mul<T>(a, b);
 }
 
+// Z (= or +=) S1 ⊙ G over rows × cols (+= when addTo), and sums[j] (= or +=) Σ_r Z[r][j]
+// of the result, in one read of the blocks (in reverse mode: a hidden layer's z̄ from its
+// ā, and the bias gradient). Strips of 4 vectors of columns summed in registers down all
+// rows, then single vectors for the rest.
 export function multiplyAddColumnSums<T>(Z: usize, S1: usize, G: usize, sums: usize, rows: i32, cols: i32,
                                          addTo: bool, accumulate: bool): void {
   const L = lanes<T>();

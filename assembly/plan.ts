@@ -1,6 +1,7 @@
 // The plan JavaScript writes into linear memory once per (batch size, jet kind): u32
 // words, a header of PLAN_HEADER words, then LAYER_WORDS words per layer. The field
 // offsets are mirrored in src/runtime/abi.ts.
+import { transposeBlock } from './simd';
 export const PLAN_HEADER = 32;
 export const LAYER_WORDS = 16;
 
@@ -40,20 +41,7 @@ export function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void
     const ls = <usize>cols * S, ld = <usize>rows * S;
     for (let r = 0; r < rows; r += L) {
       for (let c = 0; c < cols; c += L) {
-        const s0 = src + <usize>r * ls + <usize>c * S, d0 = dst + <usize>c * ld + <usize>r * S;
-        if (sizeof<T>() == 4) {
-          const a0 = v128.load(s0), a1 = v128.load(s0 + ls), a2 = v128.load(s0 + 2 * ls), a3 = v128.load(s0 + 3 * ls);
-          const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
-          const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
-          v128.store(d0, v128.shuffle<i64>(t0, t2, 0, 2));
-          v128.store(d0 + ld, v128.shuffle<i64>(t0, t2, 1, 3));
-          v128.store(d0 + 2 * ld, v128.shuffle<i64>(t1, t3, 0, 2));
-          v128.store(d0 + 3 * ld, v128.shuffle<i64>(t1, t3, 1, 3));
-        } else {
-          const a0 = v128.load(s0), a1 = v128.load(s0 + ls);
-          v128.store(d0, v128.shuffle<i64>(a0, a1, 0, 2));
-          v128.store(d0 + ld, v128.shuffle<i64>(a0, a1, 1, 3));
-        }
+        transposeBlock<T>(src + <usize>r * ls + <usize>c * S, ls, dst + <usize>c * ld + <usize>r * S, ld);
       }
     }
     return;
