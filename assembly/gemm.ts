@@ -7,9 +7,9 @@
 // (sam = size, sak = lda): the three products of a layer (Z = A·Wᵀ, Ā = Z̄·W, W̄ = Z̄ᵀ·A)
 // are all this one kernel.
 //
-// Register tiles: 5 rows × 2 vectors (5×8 f32, 5×4 f64, ten accumulators) on packed
-// operands wherever B is packed; 4 rows × 2 vectors (eight accumulators) reading A in
-// place for the rows left over and the narrow weight gradients. V8 on x64 uses only
+// Register tiles: MR rows × 2 vectors (5×8 f32, 5×4 f64, ten accumulators; 4 rows in
+// the portable build) on packed operands wherever B is packed; 4 rows × 2 vectors (eight
+// accumulators) reading A in place for the rows left over and the narrow weight gradients. V8 on x64 uses only
 // xmm0–xmm15, which bounds the tile (see tileStrip2). K is blocked by KC so that, for the
 // long reductions of W̄ = Z̄ᵀ·A, the A and B panels of one block stay in L1/L2.
 //
@@ -20,7 +20,7 @@ import { lanes, transposeBlock, vfma } from './simd';
 
 const KC: i32 = 128;
 // Rows of the packed tiles: 5 with fused multiply-add; the portable build's separate
-// multiply and add need a register more, and its 5-row tile spills (20-30 % slower), so
+// multiply and add need a register more, and its 5-row tile spills (8-15 % slower), so
 // it keeps 4 rows, each a broadcast load.
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 
@@ -116,14 +116,14 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
   v128.store(C, c0);
 }
 
-// The 5-row tiles on packed operands: A a strip of kc × 5 (element (r, k) at (5k + r)·S),
-// B a strip of kc × tile width. Ten accumulators: FMA latency on this class of x64 core
+// The tiles on packed operands: A a strip of kc × MR (element (r, k) at (MR·k + r)·S),
+// B a strip of kc × tile width. With MR = 5 (the relaxed-SIMD build): Ten accumulators: FMA latency on this class of x64 core
 // needs more than eight independent chains to keep both FMA ports busy (a loop of
 // register-only FMAs: 39 GFLOP/s with 8 chains, 45 with 10), and the 4×2 tile's eight
 // are the most that fit the 16 xmm registers V8 uses when A comes as broadcast loads
 // (V8 issues all of a step's loads first, so five broadcasts spill two accumulators).
 // Here rows 0-3 arrive as one vector and each lane is broadcast by a shuffle next to its
-// use, row 4 by one broadcast load: 10 accumulators + 2 of B + A + 1 temporary, no
+// use, row 4 by one broadcast load: 10 accumulators + 2 of B + A (2 in f64) + 1 temporary, no
 // spill (checked in V8's code), and every offset a constant.
 // @ts-ignore: decorator
 @inline function lane<T>(v: v128, i: i32): v128 {
@@ -219,14 +219,14 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 // for rows of 512 B or more, every k lands in the same few L1 sets and each load goes
 // to L2. Each K block of B is copied once into column strips (tile width × kc,
 // contiguous), and wherever B is packed, A too, a block of up to MC rows at a time, into
-// 5-row strips (kc × 5) for the 5-row tiles; the copies are small next to the products
+// strips of MR rows (kc × MR) for the packed tiles; the copies are small next to the products
 // that reuse them (A: once per 2N flops). The weight gradient W̄ = Z̄ᵀ·A of a narrow layer
 // (rows under 512 B) is the exception: its few tiles reuse each copy too seldom, and
 // reading both operands in place is 20-30 % faster (52×52×5120: 24 → 32 GFLOP/s f32); its
 // products (B·kc wide, KC = 128) stay in L1, and it keeps the 4-row tiles.
 const WORKSPACE: usize = 1 << 20;
 const packedB: usize = memory.data(<i32>WORKSPACE, 64);
-const packedA: usize = memory.data(<i32>WORKSPACE + 64, 64);
+const packedA: usize = memory.data(<i32>WORKSPACE, 64);
 
 function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): void {
   const S = <usize>sizeof<T>();
@@ -243,12 +243,12 @@ function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2: i32): 
   }
 }
 
-// mc rows (a multiple of 5) of A, element (i, k) at A + i·bsam + k·bsak, into strips of
-// 5 rows: strip s at dst + s·5·kc·S, element (r, k) of it at (5k + r)·S.
+// mc rows (a multiple of MR) of A, element (i, k) at A + i·bsam + k·bsak, into strips of
+// MR rows: strip s at dst + s·MR·kc·S, element (r, k) of it at (MR·k + r)·S.
 function packAStrips<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: i32): void {
   const S = <usize>sizeof<T>();
   if (bsam == S) {
-    // Aᵀ: the 5 rows of a k are contiguous
+    // Aᵀ: the MR rows of a k are contiguous
     for (let i = 0; i < mc; i += MR) {
       let d = dst + <usize>i * <usize>kc * S, src = A + <usize>i * S;
       for (let k = 0; k < kc; k++) {
@@ -260,7 +260,7 @@ function packAStrips<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32,
     }
     return;
   }
-  // A: rows 0-3 of a strip by vector transposes (4×4 f32, 2×2 f64), row 4 element-wise
+  // A: rows 0-3 of a strip by vector transposes (4×4 f32, 2×2 f64), row 4 (MR = 5) element-wise
   const L = lanes<T>();
   const kv = bsak == S ? kc - kc % L : 0;
   for (let i = 0; i < mc; i += MR) {
@@ -308,7 +308,7 @@ export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usi
   const longRows: usize = sizeof<T>() == 4 ? 512 : 513;
   const packed = M >= 8 && (bldb >= longRows || !transposedA) && <usize>N * S * 16 <= WORKSPACE;
   if (packed) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
-  // rows of A in the 5-row tiles, and how many are packed at a time
+  // rows of A in the packed tiles, and how many are packed at a time
   const Mp = packed ? M - M % MR : 0;
   const MC = <i32>(WORKSPACE / (<usize>kcMax * S)) / MR * MR;
   for (let k0 = 0; k0 < K; k0 += kcMax) {

@@ -1,7 +1,7 @@
 // The plan JavaScript writes into linear memory once per (batch size, jet kind): u32
 // words, a header of PLAN_HEADER words, then LAYER_WORDS words per layer. The field
 // offsets are mirrored in src/runtime/abi.ts.
-import { transposeBlock } from './simd';
+import { lanes, transposeBlock } from './simd';
 export const PLAN_HEADER = 32;
 export const LAYER_WORDS = 16;
 
@@ -36,7 +36,7 @@ export const L_IN = 0, L_OUT = 1, L_IN_REAL = 2, L_ACT = 3, L_W = 4, L_B = 5, L_
 // 4×4 (f32) or 2×2 (f64) vectors; the element loop is for any other shape.
 export function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
   const S = <usize>sizeof<T>();
-  const L = 16 / <i32>S;
+  const L = lanes<T>();
   if (rows % L == 0 && cols % L == 0) {
     const ls = <usize>cols * S, ld = <usize>rows * S;
     for (let r = 0; r < rows; r += L) {
