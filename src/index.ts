@@ -1,7 +1,8 @@
 // The public API of jetfit, and nothing else.
 export { JetfitError } from './errors.js';
 export { init } from './init.js';
-export type { CoreInfo } from './runtime/core.js';
+export { memoryUsage } from './runtime/core.js';
+export type { CoreInfo, MemoryUsage } from './runtime/core.js';
 export type { CoreSource } from './runtime/load.js';
 export { Mlp, ForwardPass } from './engine/mlp.js';
 export type { MlpOptions, LayerParams, LayerParamsInput, Jets, BackwardOptions, MlpJSON } from './engine/mlp.js';
@@ -15,7 +16,7 @@ export { Random } from './data/random.js';
 export { Field, Loss, Parameter, parameter, mean, sum, mse, mae, huber } from './fields/field.js';
 export type { FieldLike } from './fields/field.js';
 export { fit } from './train/fit.js';
-export type { FitOptions, PhaseOptions, History, StepInfo, EarlyStoppingOptions, TrainingState } from './train/fit.js';
+export type { FitOptions, PhaseOptions, History, PhaseRecord, StepInfo, StopReason, EarlyStoppingOptions, TrainingState } from './train/fit.js';
 export type { LossContext, LossFunction, TermOptions } from './train/term.js';
 export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions } from './train/optimizers.js';
 export type { ScheduleSpec } from './train/schedule.js';

@@ -3,7 +3,8 @@
 // seeded shuffling, gathering into buffers allocated once.
 import { JetfitError } from '../errors.js';
 import type { NumericArray } from '../engine/dtype.js';
-import { batchSize, copyPoints, type Points } from '../engine/points.js';
+import { checkPoints, copyPoints, type Points } from '../engine/points.js';
+import { checkInteger, checkKeys, describe } from '../check.js';
 import { Random } from './random.js';
 
 /** Points and named data columns of one loss term. */
@@ -20,16 +21,21 @@ export class Dataset {
   readonly points: Float64Array;
   readonly columns = new Map<string, Float64Array>();
 
-  constructor(data: TermData, readonly inputs: number, term: string) {
-    if (typeof data !== 'object' || data === null) throw new JetfitError(`term '${term}': expected { points, columns? }, got ${String(data)}`);
-    const N = batchSize(data.points, inputs, `term '${term}': points`);
+  /** @param float32 whether the points must also fit float32 (a float32 network) */
+  constructor(data: TermData, readonly inputs: number, term: string, float32: boolean) {
+    if (typeof data !== 'object' || data === null) throw new JetfitError(`term '${term}': expected { points, columns? }, got ${describe(data)}`);
+    const N = checkPoints(data.points, inputs, `term '${term}': points`, float32);
     this.size = N;
     this.points = new Float64Array(N * inputs);
-    copyPoints(data.points, inputs, inputs, this.points, 0, `term '${term}': points`);
-    for (const [name, col] of Object.entries(data.columns ?? {})) {
+    copyPoints(data.points, inputs, inputs, this.points, 0);
+    const columns: unknown = data.columns ?? {};
+    if (typeof columns !== 'object' || columns === null || Array.isArray(columns) || ArrayBuffer.isView(columns)) {
+      throw new JetfitError(`term '${term}': columns: expected an object of named columns like { f: [...] }, got ${describe(columns)}`);
+    }
+    for (const [name, col] of Object.entries(columns as Record<string, NumericArray>)) {
       const what = `term '${term}': data column '${name}'`;
       if (col === null || typeof col !== 'object' || typeof (col as ArrayLike<number>).length !== 'number') {
-        throw new JetfitError(`${what}: expected an array of ${N} numbers (one per point), got ${col === null ? 'null' : typeof col}`);
+        throw new JetfitError(`${what}: expected an array of ${N} numbers (one per point), got ${describe(col)}`);
       }
       if (col instanceof BigInt64Array || col instanceof BigUint64Array) {
         throw new JetfitError(`${what}: expected floating-point numbers (a Float32Array, Float64Array or number[]), got a ${col.constructor.name}`);
@@ -38,7 +44,7 @@ export class Dataset {
       const c = new Float64Array(N);
       for (let i = 0; i < N; i++) {
         const v = col[i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new JetfitError(`${what}: entry ${i} is ${String(v)}; every value must be a finite number`);
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new JetfitError(`${what}: entry ${i} is ${describe(v)}; every value must be a finite number`);
         c[i] = v;
       }
       this.columns.set(name, c);
@@ -62,7 +68,7 @@ export class Sampler {
     let B: number;
     if (batchSize === undefined || batchSize === 'full') B = N;
     else if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new JetfitError(`term '${term}': batchSize must be a positive integer or 'full', got ${JSON.stringify(batchSize)}`);
+      throw new JetfitError(`term '${term}': batchSize must be a positive integer or 'full', got ${describe(batchSize)}`);
     } else B = Math.min(batchSize, N);
     this.batch = B;
     this.x = new Float64Array(B * data.inputs);
@@ -113,14 +119,49 @@ export class Sampler {
   get stepsPerEpoch(): number { return Math.max(1, Math.floor(this.data.size / this.batch)); }
 
   /** @internal the position, for saving a training state */
-  state(): { cursor: number; epochs: number; order: number[]; rng: number[] } {
+  state(): SamplerState {
     return { cursor: this.cursor, epochs: this.epochs, order: Array.from(this.order), rng: this.rng.state() };
   }
 
-  /** @internal */
-  restore(s: { cursor: number; epochs: number; order: number[]; rng: number[] }): void {
+  /**
+   * @internal checks a saved position against this sampler's data (every field, before
+   * anything is restored): `what` names it in messages, `term` the term.
+   */
+  checkState(s: unknown, what: string, term: string): asserts s is SamplerState {
+    if (typeof s !== 'object' || s === null) throw new JetfitError(`${what}: expected a saved sampler { cursor, epochs, order, rng }, got ${describe(s)}`);
+    checkKeys(s, ['cursor', 'epochs', 'order', 'rng'], what);
+    const { cursor, epochs, order, rng } = s as Partial<SamplerState>;
+    const N = this.data.size;
+    if (!Array.isArray(order) || order.length !== N) {
+      throw new JetfitError(`${what}.order: expected a permutation of the ${N} points of term '${term}', got ${describe(order)}; ` +
+        'was the state saved with other points?');
+    }
+    const seen = new Uint8Array(N);
+    for (let i = 0; i < N; i++) {
+      const k = order[i];
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= N || seen[k]) {
+        throw new JetfitError(`${what}.order: expected a permutation of the ${N} points of term '${term}'; entry ${i} is ${describe(k)}`);
+      }
+      seen[k] = 1;
+    }
+    checkInteger(cursor, `${what}.cursor`, 0, N);
+    checkInteger(epochs, `${what}.epochs`, 0);
+    Random.checkState(rng, `${what}.rng`);
+  }
+
+  /** @internal restores a position checked by checkState */
+  restore(s: SamplerState): void {
     this.cursor = s.cursor; this.epochs = s.epochs;
     this.order.set(s.order);
     this.rng.restore(s.rng);
+    if (this.full) this.gather(0);
   }
+}
+
+/** A sampler's position in a saved training state. */
+export interface SamplerState {
+  cursor: number;
+  epochs: number;
+  order: number[];
+  rng: (number | null)[];
 }

@@ -1,6 +1,8 @@
 // Seeded pseudo-random numbers: xoshiro128** seeded through splitmix32, so a seed gives
 // the same stream on every runtime (32-bit integer arithmetic only).
 
+import { JetfitError } from '../errors.js';
+
 /** A reproducible random number generator. */
 export class Random {
   private a: number;
@@ -9,8 +11,11 @@ export class Random {
   private d: number;
   private spare: number | null = null;
 
-  /** @param seed any finite number; the same seed gives the same stream everywhere */
+  /** @param seed a whole number; the same seed gives the same stream everywhere */
   constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new JetfitError(`Random(seed): expected a whole number, got ${typeof seed === 'number' ? seed : typeof seed}`);
+    }
     let s = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) >>> 0;
     const next = (): number => {
       s = (s + 0x9e3779b9) | 0;
@@ -60,10 +65,21 @@ export class Random {
     return [this.a, this.b, this.c, this.d, this.spare ?? NaN];
   }
 
-  /** Restores a state from state(). */
-  restore(s: readonly number[]): void {
+  /** Restores a state from state() (JSON turns the spare's NaN into null). */
+  restore(s: readonly (number | null)[]): void {
     [this.a, this.b, this.c, this.d] = [s[0]! | 0, s[1]! | 0, s[2]! | 0, s[3]! | 0];
-    this.spare = Number.isNaN(s[4]) || s[4] === undefined || s[4] === null ? null : s[4];
+    const spare = s[4];
+    this.spare = spare === undefined || spare === null || Number.isNaN(spare) ? null : spare;
+  }
+
+  /** Checks a saved state(): four 32-bit words (not all zero) and a spare normal or NaN/null. */
+  static checkState(s: unknown, what: string): void {
+    const word = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32;
+    const ok = Array.isArray(s) && s.length === 5 && s.slice(0, 4).every(word) && s.slice(0, 4).some((v) => v !== 0) &&
+      (s[4] === null || (typeof s[4] === 'number' && (Number.isNaN(s[4]) || Number.isFinite(s[4]))));
+    if (!ok) {
+      throw new JetfitError(`${what}: expected the generator's five numbers (four 32-bit words, not all zero, and a spare normal or null), got ${JSON.stringify(s) ?? String(s)}`);
+    }
   }
 
   /** An integer in [0, n). */

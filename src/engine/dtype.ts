@@ -1,4 +1,5 @@
 // Element types: float32 (default) and float64.
+import { quoted } from '../check.js';
 import { JetfitError } from '../errors.js';
 
 /** The floating-point type of a network's parameters and jets. */
@@ -28,7 +29,7 @@ export function allocReal(dtype: DType, length: number): Real {
 /** Checks a dtype option. */
 export function checkDType(dtype: unknown, argument: string): DType {
   if (dtype === 'float32' || dtype === 'float64') return dtype;
-  throw new JetfitError(`${argument}: unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
+  throw new JetfitError(`${argument}: unknown dtype ${quoted(dtype)}; expected 'float32' or 'float64'`);
 }
 
 /** Rounds a feature dimension up to whole SIMD vectors. */

@@ -1,6 +1,7 @@
 // Which jet components a pass carries. Blocks, in order: the value, one per first-order
 // direction (an input index), one per second-order pair (a, b) of directions, and
 // optionally the forward Laplacian (the sum over all directions of d²/dx_d²).
+import { checkBoolean, checkKeys, describe, quoted } from '../check.js';
 import { JetfitError } from '../errors.js';
 
 /** The components a forward pass propagates. */
@@ -61,21 +62,18 @@ export function pairIndex(spec: JetSpec, i: number, j: number): number {
 
 /** Builds a spec from an evaluate/forward request on a network with n inputs. */
 export function specFromRequest(n: number, request: JetRequest | undefined, argument: string): JetSpec {
+  if (request !== undefined && (typeof request !== 'object' || request === null || Array.isArray(request))) {
+    throw new JetfitError(`${argument}: expected an options object like { jacobian: true, hessian: 'laplacian' }, got ${describe(request)}`);
+  }
   const r = request ?? {};
-  if (typeof r !== 'object' || r === null) {
-    throw new JetfitError(`${argument}: expected an options object like { jacobian: true, hessian: 'laplacian' }, got ${typeof r}`);
-  }
-  for (const key of Object.keys(r)) {
-    if (key !== 'jacobian' && key !== 'hessian' && key !== 'laplacian') {
-      throw new JetfitError(`${argument}: unknown option ${JSON.stringify(key)}; expected jacobian, hessian or laplacian`);
-    }
-  }
+  checkKeys(r, ['jacobian', 'hessian', 'laplacian'], argument);
   const h = r.hessian;
   if (h !== undefined && h !== 'diag' && h !== 'full' && h !== 'laplacian') {
-    throw new JetfitError(`${argument}.hessian: expected 'diag', 'full' or 'laplacian', got ${JSON.stringify(h)}`);
+    throw new JetfitError(`${argument}.hessian: expected 'diag', 'full' or 'laplacian', got ${quoted(h)}`);
   }
-  const lap = h === 'laplacian' || r.laplacian === true;
-  const first = r.jacobian === true || h !== undefined || lap;
+  const jacobian = checkBoolean(r.jacobian, `${argument}.jacobian`);
+  const lap = h === 'laplacian' || checkBoolean(r.laplacian, `${argument}.laplacian`);
+  const first = jacobian || h !== undefined || lap;
   if (!first) return { dirs: [], pairs: [], laplacian: false };
   const pairs = h === 'full' ? fullPairs(n) : h === 'diag' ? diagPairs(n) : [];
   // With Hessian pairs on the diagonal the Laplacian is their sum: no extra block.

@@ -3,29 +3,19 @@
 // those jets (reverse mode in W, b). Parameters and gradients are one flat buffer each
 // (layer by layer: W [outP][inP] then b [outP], feature dimensions padded to whole SIMD
 // vectors with zeros), so optimizers update them in place.
+import { checkBoolean, checkKeys, checkNumbers, checkObject, describe } from '../check.js';
 import { JetfitError } from '../errors.js';
 import { getCore, type Core } from '../runtime/core.js';
-import { activationId, hasSecondDerivative, type Activation } from './activation.js';
-import { allocReal, bytesOf, checkDType, padded, type DType, type Real } from './dtype.js';
-import { initializer, type Initializer } from './init.js';
+import { hasSecondDerivative, type Activation } from './activation.js';
+import { allocReal, bytesOf, padded, type DType, type Real } from './dtype.js';
+import { initializer } from './init.js';
 import { cotangentKeys, jetOrder, missingFor, pairIndex, specFromCotangents, specFromRequest, specKey,
   type Cotangents, type JetRequest, type JetSpec } from './jet-spec.js';
+import { checkSavedParams, resolveMlpOptions, type MlpOptions } from './mlp-options.js';
 import { Plan, type LayerLayout, type PassMode } from './plan.js';
-import { batchSize, copyPoints, type Points } from './points.js';
+import { checkPoints, copyPoints, type Points } from './points.js';
 
-/** Options of `new Mlp`. */
-export interface MlpOptions {
-  /** layer sizes [inputs, hidden..., outputs], at least two positive integers */
-  sizes: readonly number[];
-  /** hidden-layer activation (the output layer is linear); default 'tanh' */
-  activation?: Activation;
-  /** parameter and jet precision; default 'float32' */
-  dtype?: DType;
-  /** seed of the initial weights; the same seed gives the same network */
-  seed?: number;
-  /** weight initialisation; default 'glorotUniform' (biases start at zero) */
-  init?: Initializer;
-}
+export type { MlpOptions } from './mlp-options.js';
 
 /** One layer's parameters: W row-major [out][in], b [out]. */
 export interface LayerParams {
@@ -97,32 +87,21 @@ export class Mlp {
   /** length of the flat (padded) parameter buffer, in elements */
   private readonly flatLength: number;
   private readonly plans = new Map<string, Plan>();
-  private disposed = false;
+  private isDisposed = false;
+  /** what holds the network for training (a fit call), or null */
+  private owner: string | null = null;
   private version = 0;
 
-  /** @param options sizes, activation, dtype, seed, init */
+  /** @param options sizes, activation, dtype, seed, init; every key and value is checked before anything is allocated */
   constructor(options: MlpOptions) {
     this.core = getCore('new Mlp');
-    if (typeof options !== 'object' || options === null) {
-      throw new JetfitError('new Mlp(options): expected an options object like { sizes: [2, 50, 1] }');
-    }
-    const sizes = options.sizes;
-    if (!Array.isArray(sizes) || sizes.length < 2) {
-      throw new JetfitError(`sizes: expected at least two layer sizes [inputs, ..., outputs], got ${JSON.stringify(sizes)}`);
-    }
-    sizes.forEach((s, i) => {
-      if (typeof s !== 'number' || !Number.isInteger(s) || s < 1) {
-        throw new JetfitError(`sizes[${i}]: expected a positive integer, got ${JSON.stringify(s)}`);
-      }
-    });
-    this.sizes = Object.freeze([...sizes]);
-    this.activation = options.activation ?? 'tanh';
-    const act = activationId(this.activation, 'activation');
-    this.dtype = checkDType(options.dtype ?? 'float32', 'dtype');
-    if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
-      throw new JetfitError(`seed: expected a finite number, got ${JSON.stringify(options.seed)}`);
-    }
-    const draw = initializer(options.init ?? 'glorotUniform', options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    const o = resolveMlpOptions(options);
+    const sizes = o.sizes;
+    this.sizes = sizes;
+    this.activation = o.activation;
+    const act = o.act;
+    this.dtype = o.dtype;
+    const draw = initializer(o.init, o.seed);
     this.S = bytesOf(this.dtype);
     this.inputs = sizes[0]!;
     this.outputs = sizes[sizes.length - 1]!;
@@ -170,8 +149,37 @@ export class Mlp {
     return this.dtype === 'float64' ? this.core.heap.f64 : this.core.heap.f32;
   }
 
+  /** true once dispose() has run: every later call is refused */
+  get disposed(): boolean { return this.isDisposed; }
+
+  /** true while a fit call trains this network: calls that change its parameters are refused */
+  get busy(): boolean { return this.owner !== null; }
+
   private check(what: string): void {
-    if (this.disposed) throw new JetfitError(`${what}: this Mlp was disposed; create a new one`);
+    if (this.isDisposed) throw new JetfitError(`${what}: this Mlp was disposed; create a new one`);
+  }
+
+  private checkIdle(what: string): void {
+    this.check(what);
+    if (this.owner !== null) {
+      throw new JetfitError(`${what}: this network is being trained by ${this.owner}; wait for it to finish (await it), ` +
+        'stop it (onStep returning false, or an AbortSignal), or work on a copy: Mlp.fromJSON(net.toJSON())');
+    }
+  }
+
+  /** @internal takes the network for a training run; refused while another holds it */
+  acquire(owner: string): void {
+    this.check(owner);
+    if (this.owner !== null) {
+      throw new JetfitError(`${owner}: this network is already being trained by another ${this.owner} call; await it first, ` +
+        'or train a copy: const copy = Mlp.fromJSON(net.toJSON())');
+    }
+    this.owner = owner;
+  }
+
+  /** @internal gives the network back after acquire */
+  releaseOwner(): void {
+    this.owner = null;
   }
 
   /** A copy of the parameters: per layer W [out][in] row-major and b [out], in the network's dtype. */
@@ -192,16 +200,16 @@ export class Mlp {
    * checked before anything is written, so a failed call changes nothing.
    */
   setParams(params: readonly LayerParamsInput[]): void {
-    this.check('setParams');
+    this.checkIdle('setParams');
     if (!Array.isArray(params) || params.length !== this.layout.length) {
       throw new JetfitError(`params: expected an array of ${this.layout.length} layers ({ W, b } each), got ` +
         `${Array.isArray(params) ? `${params.length} layers` : typeof params}`);
     }
     this.layout.forEach((l, i) => {
       const p = params[i];
-      if (!p || typeof p !== 'object') throw new JetfitError(`params[${i}]: expected { W, b }, got ${String(p)}`);
-      checkArray(p.W, l.out * l.in, `params[${i}].W`, `[${l.out}][${l.in}] row-major`);
-      checkArray(p.b, l.out, `params[${i}].b`, `[${l.out}]`);
+      if (!p || typeof p !== 'object') throw new JetfitError(`params[${i}]: expected { W, b }, got ${describe(p)}`);
+      checkNumbers(p.W, l.out * l.in, `params[${i}].W`, `[${l.out}][${l.in}] row-major`, this.dtype === 'float32');
+      checkNumbers(p.b, l.out, `params[${i}].b`, `[${l.out}]`, this.dtype === 'float32');
     });
     const v = this.view();
     this.layout.forEach((l, i) => {
@@ -216,7 +224,7 @@ export class Mlp {
   /** Jets of the outputs at the points x: y always; Jacobian, Hessian or Laplacian when asked. */
   evaluate(x: Points, request?: JetRequest): Jets {
     const spec = this.specFor(request, 'evaluate(x, options)');
-    const plan = this.run(x, spec, false);
+    const plan = this.run(x, spec, false, this.checkPoints(x));
     return this.readJets(plan, spec, request);
   }
 
@@ -226,7 +234,7 @@ export class Mlp {
    */
   forward(x: Points, request?: JetRequest): ForwardPass {
     const spec = this.specFor(request, 'forward(x, options)');
-    const plan = this.run(x, spec, true);
+    const plan = this.run(x, spec, true, this.checkPoints(x));
     return new ForwardPass(this, plan, plan.generation, this.version, this.readJets(plan, spec, request));
   }
 
@@ -239,13 +247,16 @@ export class Mlp {
     this.check('gradients');
     const spec = specFromCotangents(this.inputs, cotangents, 'cotangents');
     this.checkSecondOrder(spec, 'cotangents');
-    const plan = this.run(x, spec, true);
-    this.backwardPlan(plan, cotangents, false);
+    const batch = this.checkPoints(x);
+    this.checkCotangents(spec, batch, cotangents);
+    const plan = this.run(x, spec, true, batch);
+    this.writeCotangents(plan, cotangents, false);
     return this.readGradients();
   }
 
   /** The network as plain JSON data; `Mlp.fromJSON` rebuilds it exactly. */
   toJSON(): MlpJSON {
+    this.check('toJSON');
     return {
       format: 'jetfit.mlp', version: 1, sizes: [...this.sizes], activation: this.activation, dtype: this.dtype,
       params: this.getParams().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
@@ -254,15 +265,21 @@ export class Mlp {
 
   /** Rebuilds a network saved with toJSON (an object or its JSON string). */
   static fromJSON(json: MlpJSON | string): Mlp {
+    const what = 'Mlp.fromJSON: ';
     let data: unknown = json;
     if (typeof json === 'string') {
-      try { data = JSON.parse(json); } catch (e) { throw new JetfitError(`Mlp.fromJSON: not valid JSON: ${(e as Error).message}`); }
+      try { data = JSON.parse(json); } catch (e) { throw new JetfitError(`${what}not valid JSON: ${(e as Error).message}`); }
     }
     const d = data as Partial<MlpJSON> | null;
     if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
-      throw new JetfitError("Mlp.fromJSON: expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)");
+      throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
     }
-    const net = new Mlp({ sizes: d.sizes as number[], activation: d.activation as Activation, dtype: d.dtype as DType, seed: 0 });
+    checkKeys(d, ['format', 'version', 'sizes', 'activation', 'dtype', 'params'], 'Mlp.fromJSON');
+    // Everything is checked before the network is allocated: a small document declaring
+    // huge sizes costs nothing.
+    const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0 }, 'Mlp.fromJSON');
+    checkSavedParams(d.params, o.sizes, o.dtype, what);
+    const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0 });
     try {
       net.setParams(d.params as LayerParamsInput[]);
     } catch (e) {
@@ -274,14 +291,15 @@ export class Mlp {
 
   /** Frees the network's WebAssembly memory; any later use is an error. */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     for (const p of this.plans.values()) p.release();
     this.plans.clear();
     const heap = this.core.heap;
     for (const b of this.stateBuffers.values()) heap.release(b.ptr);
     this.stateBuffers.clear();
     heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
-    this.disposed = true;
+    this.isDisposed = true;
+    this.viewsOf = null; this.paramsView = null; this.gradsView = null;
   }
 
   // ---- internals (used by ForwardPass and by training) ----
@@ -298,6 +316,26 @@ export class Mlp {
       this.gradsView = v.subarray(g, g + this.flatLength);
       this.viewsOf = buffer;
     }
+  }
+
+  private offsets: Int32Array | null = null;
+
+  /**
+   * @internal where each real parameter lives in the flat padded buffer, in getParams()
+   * order (per layer W row-major, then b): saved states hold only these, never padding.
+   */
+  parameterOffsets(): Int32Array {
+    if (!this.offsets) {
+      const at = new Int32Array(this.parameterCount);
+      let k = 0;
+      for (const l of this.layout) {
+        const w = (l.W - this.paramsPtr) / this.S, b = (l.b - this.paramsPtr) / this.S;
+        for (let o = 0; o < l.out; o++) for (let i = 0; i < l.in; i++) at[k++] = w + o * l.inP + i;
+        for (let o = 0; o < l.out; o++) at[k++] = b + o;
+      }
+      this.offsets = at;
+    }
+    return this.offsets;
   }
 
   /** @internal the flat padded parameter buffer, a live view (re-fetch after any allocation) */
@@ -345,6 +383,7 @@ export class Mlp {
 
   /** @internal Adam/AdamW update of the parameter buffer in place (state in stateBuffer(m), (v)) */
   adamUpdate(m: string, v: string, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void {
+    this.check('optimizer');
     const M = this.statePtr(m), V = this.statePtr(v);
     (this.dtype === 'float64' ? this.core.exports.adam_f64 : this.core.exports.adam_f32)(
       this.paramsPtr, this.gradsPtr, M, V, this.flatLength, step, root, b1, b2, eps, decay, l2);
@@ -352,6 +391,7 @@ export class Mlp {
 
   /** @internal SGD update of the parameter buffer in place (momentum in stateBuffer(u)) */
   sgdUpdate(u: string, lr: number, mu: number, nesterov: boolean, wd: number): void {
+    this.check('optimizer');
     const U = mu !== 0 ? this.statePtr(u) : 0;
     (this.dtype === 'float64' ? this.core.exports.sgd_f64 : this.core.exports.sgd_f32)(
       this.paramsPtr, this.gradsPtr, U, this.flatLength, lr, mu, nesterov ? 1 : 0, wd);
@@ -374,7 +414,8 @@ export class Mlp {
     return spec;
   }
 
-  private checkSecondOrder(spec: JetSpec, argument: string): void {
+  /** @internal refuses second-order jets on a network whose activation has no second derivative */
+  checkSecondOrder(spec: JetSpec, argument: string): void {
     if (jetOrder(spec) === 2 && !hasSecondDerivative(this.activation)) {
       throw new JetfitError(`${argument}: second derivatives were asked for, but the network uses ` +
         `'${this.activation}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
@@ -421,11 +462,11 @@ export class Mlp {
     return plan;
   }
 
-  /** @internal copies x in and runs the forward pass of the plan for (batch, spec) */
-  run(x: Points, spec: JetSpec, keep: boolean): Plan {
-    const batch = batchSize(x, this.inputs, 'x');
+  /** @internal copies checked points x (`batch` of them) in and runs the forward pass of the plan for (batch, spec) */
+  run(x: Points, spec: JetSpec, keep: boolean, batch: number): Plan {
+    this.check('forward');
     const plan = this.planFor(batch, spec);
-    copyPoints(x, this.inputs, this.layout[0]!.inP, this.view(), plan.x / this.S, 'x');
+    copyPoints(x, this.inputs, this.layout[0]!.inP, this.view(), plan.x / this.S);
     plan.setFlags(keep, false);
     const ex = this.core.exports;
     const f64 = this.dtype === 'float64';
@@ -489,17 +530,28 @@ export class Mlp {
     return r;
   }
 
-  /** @internal writes the output cotangents into the plan and runs the backward pass */
-  backwardPlan(plan: Plan, c: Cotangents, accumulate: boolean): void {
+  /** the batch size of x after checking every point (nothing is written) */
+  private checkPoints(x: Points): number {
+    return checkPoints(x, this.inputs, 'x', this.dtype === 'float32');
+  }
+
+  /** @internal checks cotangents against a pass of `spec` over `B` points (nothing is written) */
+  checkCotangents(spec: JetSpec, B: number, c: Cotangents): void {
     const keys = cotangentKeys(c, 'cotangents');
-    const spec = plan.spec, B = plan.batch, m = this.outputs, n = this.inputs;
+    const m = this.outputs, n = this.inputs;
     const missing = missingFor(spec, n, c);
     if (missing) throw new JetfitError(`cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`);
     const lengths: Record<string, [number, string]> = {
       y: [B * m, `[${B}][${m}]`], jacobian: [B * m * n, `[${B}][${m}][${n}]`], laplacian: [B * m, `[${B}][${m}]`],
       hessianDiag: [B * m * n, `[${B}][${m}][${n}]`], hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
     };
-    for (const k of keys) checkArray(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1]);
+    for (const k of keys) checkNumbers(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1], this.dtype === 'float32');
+  }
+
+  /** @internal writes checked output cotangents into the plan and runs the backward pass */
+  writeCotangents(plan: Plan, c: Cotangents, accumulate: boolean): void {
+    this.check('backward');
+    const spec = plan.spec, B = plan.batch, m = this.outputs, n = this.inputs;
     const mP = this.layout[this.layout.length - 1]!.outP;
     const v = this.view();
     const ex = this.core.exports;
@@ -568,6 +620,7 @@ export class Mlp {
 
   /** @internal copies component c of output k of the last pass through `plan` into dst [B] */
   readComponent(plan: Plan, k: number, c: string, dst: Float64Array): void {
+    this.check('forward');
     const { at, stride } = this.locate(plan, k, c, false);
     const v = this.view();
     for (let p = 0; p < plan.batch; p++) dst[p] = v[at + p * stride]!;
@@ -575,6 +628,7 @@ export class Mlp {
 
   /** @internal zeroes the plan's cotangent inputs */
   clearCotangents(plan: Plan): void {
+    this.check('backward');
     const v = this.view();
     const B = plan.batch, mP = this.layout[this.layout.length - 1]!.outP;
     if (plan.mode === 'reverse') {
@@ -587,6 +641,7 @@ export class Mlp {
 
   /** @internal adds src [B] to the cotangent of component c of output k */
   addCotangent(plan: Plan, k: number, c: string, src: Float64Array): void {
+    this.check('backward');
     const { at, stride } = this.locate(plan, k, c, true);
     const v = this.view();
     for (let p = 0; p < plan.batch; p++) v[at + p * stride]! += src[p]!;
@@ -594,6 +649,7 @@ export class Mlp {
 
   /** @internal runs the backward pass on cotangents already written into the plan */
   backwardWritten(plan: Plan, accumulate: boolean): void {
+    this.check('backward');
     plan.setFlags(true, accumulate);
     const ex = this.core.exports;
     const f64 = this.dtype === 'float64';
@@ -603,6 +659,7 @@ export class Mlp {
 
   /** @internal copies the gradient buffer out in getParams() layout */
   readGradients(): LayerParams[] {
+    this.check('gradients');
     const v = this.view();
     return this.layout.map((l) => {
       const W = allocReal(this.dtype, l.out * l.in), b = allocReal(this.dtype, l.out);
@@ -611,22 +668,6 @@ export class Mlp {
       b.set(v.subarray(bb, bb + l.out));
       return { W, b };
     });
-  }
-}
-
-function checkArray(a: unknown, length: number, argument: string, shape: string): void {
-  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
-    throw new JetfitError(`${argument}: expected an array of ${length} numbers (${shape}), got ${a === null ? 'null' : typeof a}`);
-  }
-  const arr = a as ArrayLike<number>;
-  if (arr.length !== length) {
-    throw new JetfitError(`${argument}: expected ${length} numbers (${shape}), got ${arr.length}`);
-  }
-  for (let i = 0; i < length; i++) {
-    const x = arr[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new JetfitError(`${argument}: entry ${i} is ${String(x)}; every value must be a finite number`);
-    }
   }
 }
 
@@ -674,6 +715,10 @@ export class ForwardPass implements Jets {
     if (this.net.parameterVersion !== this.version) {
       throw new JetfitError('backward: the parameters changed since this forward pass; run forward again');
     }
-    this.net.backwardPlan(this.plan, cotangents, options?.accumulate === true);
+    const o = checkObject<BackwardOptions>(options, 'backward(cotangents, options)', '{ accumulate: true }');
+    checkKeys(o, ['accumulate'], 'backward(cotangents, options)');
+    const accumulate = checkBoolean(o.accumulate, 'backward(cotangents, options).accumulate');
+    this.net.checkCotangents(this.plan.spec, this.plan.batch, cotangents);
+    this.net.writeCotangents(this.plan, cotangents, accumulate);
   }
 }

@@ -1,5 +1,7 @@
-// Input points as users hold them (flat typed arrays, flat number arrays, arrays of rows),
-// checked and copied into a padded [B][inP] buffer in WebAssembly memory.
+// Input points as users hold them (flat typed arrays, flat number arrays, arrays of rows):
+// checked in full first (shape, type, finiteness, the range of the network's dtype), then
+// copied into a padded [B][inP] buffer, so that a bad batch never writes anything.
+import { badValue, describe, FLOAT32_MAX } from '../check.js';
 import { JetfitError } from '../errors.js';
 import type { NumericArray, Real } from './dtype.js';
 
@@ -16,13 +18,13 @@ function isRows(x: Points): x is readonly (readonly number[] | Float32Array | Fl
 export function batchSize(x: Points, n: number, argument: string): number {
   if (x === null || typeof x !== 'object' || !(Array.isArray(x) || x instanceof Float32Array || x instanceof Float64Array)) {
     throw new JetfitError(`${argument}: expected points as a Float32Array, Float64Array, number[] (flat, row-major [B][${n}]) ` +
-      `or number[][] ([B] rows of ${n}), got ${x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'an object' : typeof x}`);
+      `or number[][] ([B] rows of ${n}), got ${describe(x)}`);
   }
   if (isRows(x)) {
     for (let p = 0; p < x.length; p++) {
-      const row = x[p];
-      if (!row || typeof row !== 'object' || row.length !== n) {
-        throw new JetfitError(`${argument}: ragged rows: row ${p} has ${row && typeof row === 'object' ? row.length : 'no'} ` +
+      const row: unknown = x[p];
+      if (!row || typeof row !== 'object' || !(Array.isArray(row) || row instanceof Float32Array || row instanceof Float64Array) || row.length !== n) {
+        throw new JetfitError(`${argument}: ragged rows: row ${p} has ${Array.isArray(row) || ArrayBuffer.isView(row) ? (row as ArrayLike<number>).length : describe(row)} ` +
           `entries, expected ${n} (the network's input size)`);
       }
     }
@@ -37,30 +39,56 @@ export function batchSize(x: Points, n: number, argument: string): number {
 }
 
 /**
- * Copies x ([B][n]) into dst at element offset `at` with rows padded to nP (pads zeroed),
- * and checks every value is finite.
+ * Checks x in full: its shape (returns the batch size) and that every coordinate is a
+ * finite number, within float32's range when the network is float32.
  */
-export function copyPoints(x: Points, n: number, nP: number, dst: Real, at: number, argument: string): void {
+export function checkPoints(x: Points, n: number, argument: string, float32: boolean): number {
+  const B = batchSize(x, n, argument);
+  const rows = isRows(x);
+  const flat = x as ArrayLike<unknown>;
+  let check = 0;
+  if (x instanceof Float64Array || x instanceof Float32Array || !rows) {
+    for (let k = 0; k < B * n; k++) { const v = flat[k]; check += typeof v === 'number' ? v * 0 : NaN; }
+  } else {
+    for (let p = 0; p < B; p++) {
+      const row = (x as readonly ArrayLike<unknown>[])[p]!;
+      for (let i = 0; i < n; i++) { const v = row[i]; check += typeof v === 'number' ? v * 0 : NaN; }
+    }
+  }
+  // v * 0 is 0 for every finite number: one sum finds any NaN, Infinity or non-number.
+  if (check === 0 && !(float32 && !(x instanceof Float32Array) && outsideFloat32(x, B, n, rows))) return B;
+  for (let p = 0; p < B; p++) for (let i = 0; i < n; i++) {
+    const v = rows ? (x as readonly ArrayLike<unknown>[])[p]![i] : flat[p * n + i];
+    const bad = badValue(v, float32);
+    if (bad !== null) throw new JetfitError(`${argument}: point ${p}, input ${i} is ${bad}; every coordinate must be a finite number`);
+  }
+  return B;
+}
+
+function outsideFloat32(x: Points, B: number, n: number, rows: boolean): boolean {
+  for (let p = 0; p < B; p++) {
+    const row = rows ? (x as readonly ArrayLike<number>[])[p]! : null;
+    for (let i = 0; i < n; i++) {
+      const v = row ? row[i]! : (x as ArrayLike<number>)[p * n + i]!;
+      if (v > FLOAT32_MAX || v < -FLOAT32_MAX) return true;
+    }
+  }
+  return false;
+}
+
+/** Copies checked points x ([B][n]) into dst at element offset `at`, rows padded to nP with zeros. */
+export function copyPoints(x: Points, n: number, nP: number, dst: Real | Float64Array, at: number): void {
   const rows = isRows(x);
   const B = rows ? x.length : x.length / n;
-  let check = 0;
   for (let p = 0; p < B; p++) {
     const o = at + p * nP;
     if (rows) {
       const row = (x as readonly ArrayLike<number>[])[p]!;
-      for (let i = 0; i < n; i++) { const v = row[i]!; dst[o + i] = v; check += v * 0; }
+      for (let i = 0; i < n; i++) dst[o + i] = row[i]!;
     } else {
       const flat = x as ArrayLike<number>;
-      for (let i = 0; i < n; i++) { const v = flat[p * n + i]!; dst[o + i] = v; check += v * 0; }
+      for (let i = 0; i < n; i++) dst[o + i] = flat[p * n + i]!;
     }
     for (let i = n; i < nP; i++) dst[o + i] = 0;
-  }
-  if (check === 0) return;
-  // Something was not a finite number: find it for the message.
-  for (let p = 0; p < B; p++) for (let i = 0; i < n; i++) {
-    const v = rows ? (x as readonly ArrayLike<number>[])[p]![i] : (x as ArrayLike<number>)[p * n + i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new JetfitError(`${argument}: point ${p}, input ${i} is ${String(v)}; every coordinate must be a finite number`);
-    }
   }
 }

@@ -4,6 +4,7 @@
 // product and chain rules to every jet component, so derivatives of a transformed
 // output (x(1 - x)·u, a hard boundary condition) are exact. Building a field only
 // records the expression; lowering it (lower.ts) decides which components are needed.
+import { describe } from '../check.js';
 import { JetfitError } from '../errors.js';
 import { FUNCTIONS, huberFunction, power, type UnaryFunction } from './functions.js';
 
@@ -59,7 +60,7 @@ export class Field {
       if (!Number.isFinite(x)) throw new JetfitError(`${op}: expected a finite number, got ${x}`);
       return { kind: 'constant', value: x };
     }
-    throw new JetfitError(`${op}: expected a field, a number or a parameter, got ${x === null ? 'null' : typeof x}`);
+    throw new JetfitError(`${op}: expected a field, a number or a parameter, got ${describe(x)}`);
   }
 
   private make(node: FieldNode): Field {
@@ -132,6 +133,12 @@ export class Field {
   mean(): Loss { return new Loss({ kind: 'mean', field: this }); }
   /** the sum over the batch's points */
   sum(): Loss { return new Loss({ kind: 'sum', field: this }); }
+
+  /** Refuses `u + 1` and the like: JavaScript operators cannot see a field's values. */
+  [Symbol.toPrimitive](): never {
+    throw new JetfitError(`term '${this.context.term}': fields cannot be combined with JavaScript operators (+, -, *, /, **); ` +
+      'use .add(), .sub(), .mul(), .div(), .pow() (for example u.laplacian().add(1))');
+  }
 }
 
 /** @internal */
@@ -148,7 +155,7 @@ export class Loss {
   private lift(x: Loss | number, op: string): LossNode {
     if (x instanceof Loss) return x.node;
     if (typeof x === 'number' && Number.isFinite(x)) return { kind: 'constant', value: x };
-    throw new JetfitError(`${op}: expected a scalar loss or a finite number, got ${(x as unknown) instanceof Field ? 'a field (reduce it with mean() or sum() first)' : String(x)}`);
+    throw new JetfitError(`${op}: expected a scalar loss or a finite number, got ${(x as unknown) instanceof Field ? 'a field (reduce it with mean() or sum() first)' : describe(x)}`);
   }
 
   /** this + other */
@@ -159,10 +166,16 @@ export class Loss {
   mul(other: Loss | number): Loss { return new Loss({ kind: 'mul', a: this.node, b: this.lift(other, 'mul') }); }
   /** this / other */
   div(other: Loss | number): Loss { return new Loss({ kind: 'div', a: this.node, b: this.lift(other, 'div') }); }
+
+  /** Refuses `mean(u) * 2` and the like: JavaScript operators cannot see a loss's value. */
+  [Symbol.toPrimitive](): never {
+    throw new JetfitError('losses cannot be combined with JavaScript operators (+, -, *, /, **); ' +
+      'use .add(), .sub(), .mul(), .div() (for example mean(r.square()).mul(2))');
+  }
 }
 
 function asField(x: Field, what: string): Field {
-  if (!(x instanceof Field)) throw new JetfitError(`${what}: expected a field, got ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Field)) throw new JetfitError(`${what}: expected a field, got ${describe(x)}`);
   return x;
 }
 

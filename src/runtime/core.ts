@@ -63,3 +63,17 @@ export function getCore(what: string): Core {
   }
   return current;
 }
+
+/** What the WebAssembly core holds, in bytes. */
+export interface MemoryUsage {
+  /** the size of the WebAssembly memory (it grows on demand and never shrinks) */
+  readonly reserved: number;
+  /** bytes in live buffers: networks, their planned batches, optimizer state */
+  readonly inUse: number;
+}
+
+/** The core's memory: reserved (the WebAssembly memory's size) and in use by live buffers. */
+export function memoryUsage(): MemoryUsage {
+  const core = getCore('memoryUsage');
+  return { reserved: core.heap.memory.buffer.byteLength, inUse: core.heap.live };
+}

@@ -28,6 +28,13 @@ export class Heap {
   /** Bytes in use or reserved below the top of the heap. */
   get used(): number { return this.top; }
 
+  /** Bytes in live blocks (handed out and not released). */
+  get live(): number {
+    let n = 0;
+    for (const size of this.sizes.values()) n += size;
+    return n;
+  }
+
   /** A block of at least `bytes` bytes, 64-byte aligned, contents unspecified. */
   alloc(bytes: number, what = 'buffer'): number {
     const size = Math.max(ALIGN, align(bytes));

@@ -2,8 +2,8 @@
 // for full-batch objectives. One step is one iteration: a direction from the last
 // `historySize` curvature pairs, then a line search with cubic interpolation. Vectors
 // are float64 copies of all trainables; they are allocated once.
-import { JetfitError } from '../errors.js';
-import { checkOption, type LbfgsOptions, type OptimizerState } from './optimizers.js';
+import type { ResolvedLbfgs } from './optimizer-options.js';
+import type { OptimizerState } from './optimizers.js';
 import type { Trainables } from './trainables.js';
 
 /** Evaluates the objective at the trainables' current values and fills their gradient. */
@@ -35,8 +35,13 @@ function cubicMinimum(x1: number, f1: number, g1: number, x2: number, f2: number
   return (xmin + xmax) / 2;
 }
 
-/** Why an L-BFGS run stopped early. */
-export type LbfgsStop = 'converged' | 'no-progress' | null;
+/**
+ * Why an L-BFGS iteration ended the run: a tolerance was met ('converged'); no point along
+ * the search direction lowered the loss, even from steepest descent with the curvature
+ * history cleared ('line-search-failed'); or the loss or gradient at the current point is
+ * not finite (nothing moved).
+ */
+export type LbfgsStop = 'converged' | 'line-search-failed' | 'non-finite-loss' | 'non-finite-gradient' | null;
 
 /** L-BFGS state over n trainables. */
 export class Lbfgs {
@@ -63,16 +68,13 @@ export class Lbfgs {
   /** objective evaluations so far */
   evaluations = 0;
 
-  constructor(o: LbfgsOptions, readonly n: number, where: string) {
-    this.lr = checkOption(o.lr, `${where}.lr`, 1, 0, Infinity, true);
-    const h = o.historySize ?? 10;
-    if (!Number.isInteger(h) || h < 1) throw new JetfitError(`${where}.historySize: expected an integer ≥ 1, got ${String(h)}`);
+  constructor(o: ResolvedLbfgs, readonly n: number) {
+    this.lr = o.lr;
+    const h = o.historySize;
     this.history = h;
-    this.tolGrad = checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 1e-12, 0);
-    this.tolChange = checkOption(o.toleranceChange, `${where}.toleranceChange`, 1e-14, 0);
-    const ls = o.maxLineSearch ?? 25;
-    if (!Number.isInteger(ls) || ls < 1) throw new JetfitError(`${where}.maxLineSearch: expected an integer ≥ 1, got ${String(ls)}`);
-    this.maxLs = ls;
+    this.tolGrad = o.toleranceGrad;
+    this.tolChange = o.toleranceChange;
+    this.maxLs = o.maxLineSearch;
     const v = (): Float64Array => new Float64Array(n);
     this.x = v(); this.g = v(); this.gPrev = v(); this.d = v(); this.q = v(); this.trial = v(); this.trialG = v();
     this.bracketG = [v(), v()];
@@ -86,12 +88,13 @@ export class Lbfgs {
     const value = f();
     t.saveGradient(grad);
     this.evaluations++;
-    return Number.isFinite(value) ? value : Infinity;
+    // A point whose loss or gradient is not finite is no candidate: the search backs off.
+    return Number.isFinite(value) && Number.isFinite(maxAbs(grad)) ? value : Infinity;
   }
 
   /**
-   * One iteration. Returns the loss at the new point, or why it stopped without moving
-   * (converged: gradient below toleranceGrad; no-progress: no descent or no change).
+   * One iteration. Returns the loss at the new point, and why the run should stop, if it
+   * should (see LbfgsStop); on a stop without a move the trainables are left at x.
    */
   step(t: Trainables, f: Objective): { loss: number; stop: LbfgsStop } {
     if (this.iterations === 0 || !Number.isFinite(this.loss)) {
@@ -99,11 +102,61 @@ export class Lbfgs {
       this.loss = f();
       t.saveGradient(this.g);
       this.evaluations++;
-      if (!Number.isFinite(this.loss)) return { loss: this.loss, stop: null };
+      if (!Number.isFinite(this.loss)) return { loss: this.loss, stop: 'non-finite-loss' };
+      if (!Number.isFinite(maxAbs(this.g))) return { loss: this.loss, stop: 'non-finite-gradient' };
     }
     if (maxAbs(this.g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
+    this.direction();
+    // the predicted decrease along d is below toleranceChange: a tolerance is met
+    if (!(this.gtd < -this.tolChange)) return { loss: this.loss, stop: 'converged' };
+    this.gPrev.set(this.g);
+    const prevLoss = this.loss;
+    let ls = this.lineSearch(t, f, this.iterations === 0 ? this.firstStep() : this.lr, this.gtd);
+    if (ls.step === 0 && this.s.length > 0) {
+      // The curvature pairs can mislead (float32 noise in y = Δg): clear them and search
+      // once more from steepest descent before giving up.
+      this.s.length = 0; this.y.length = 0; this.rho.length = 0;
+      this.direction();
+      if (this.gtd < -this.tolChange) ls = this.lineSearch(t, f, this.firstStep(), this.gtd);
+    }
+    if (ls.step === 0) {
+      t.load(this.x);
+      return { loss: this.loss, stop: 'line-search-failed' };
+    }
+    const step = ls.step;
     const n = this.n, d = this.d, g = this.g;
-    // Direction: −H·g by the two-loop recursion, H₀ = (sᵀy / yᵀy) I.
+    // Move to the accepted point and record the curvature pair (s = step·d, y = Δg).
+    const s = this.s.length === this.history ? this.s.shift()! : new Float64Array(n);
+    const y = this.y.length === this.history ? this.y.shift()! : new Float64Array(n);
+    if (this.rho.length === this.history) this.rho.shift();
+    for (let i = 0; i < n; i++) {
+      s[i] = step * d[i]!;
+      this.x[i] = this.x[i]! + s[i]!;
+      y[i] = g[i]! - this.gPrev[i]!;
+    }
+    const ys = dot(y, s);
+    if (ys > 1e-10) { this.s.push(s); this.y.push(y); this.rho.push(1 / ys); }
+    t.load(this.x);
+    this.loss = ls.loss;
+    this.t = step;
+    this.iterations++;
+    if (maxAbs(g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
+    if (maxAbs(s) <= this.tolChange || Math.abs(this.loss - prevLoss) < this.tolChange) return { loss: this.loss, stop: 'converged' };
+    return { loss: this.loss, stop: null };
+  }
+
+  private gtd = 0;
+
+  /** The first step of a search from steepest descent: at most 1, scaled by 1/‖g‖₁. */
+  private firstStep(): number {
+    let l1 = 0;
+    for (let i = 0; i < this.n; i++) l1 += Math.abs(this.g[i]!);
+    return Math.min(1, 1 / Math.max(1e-300, l1)) * this.lr;
+  }
+
+  /** d = −H·g by the two-loop recursion (H₀ = sᵀy / yᵀy · I), and gtd = gᵀd. */
+  private direction(): void {
+    const n = this.n, d = this.d, g = this.g;
     if (this.s.length === 0) {
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
     } else {
@@ -125,35 +178,7 @@ export class Lbfgs {
         for (let i = 0; i < n; i++) d[i] = d[i]! + sk[i]! * (a - b);
       }
     }
-    const gtd = dot(g, d);
-    if (!(gtd < -this.tolChange)) return { loss: this.loss, stop: 'no-progress' };
-    let step = this.iterations === 0 ? Math.min(1, 1 / Math.max(1e-300, g.reduce((s, v) => s + Math.abs(v), 0))) * this.lr : this.lr;
-    this.gPrev.set(g);
-    const prevLoss = this.loss;
-    const ls = this.lineSearch(t, f, step, gtd);
-    step = ls.step;
-    if (!Number.isFinite(ls.loss)) {
-      t.load(this.x);
-      return { loss: NaN, stop: null };
-    }
-    // Move to the accepted point and record the curvature pair (s = step·d, y = Δg).
-    const s = this.s.length === this.history ? this.s.shift()! : new Float64Array(n);
-    const y = this.y.length === this.history ? this.y.shift()! : new Float64Array(n);
-    if (this.rho.length === this.history) this.rho.shift();
-    for (let i = 0; i < n; i++) {
-      s[i] = step * d[i]!;
-      this.x[i] = this.x[i]! + s[i]!;
-      y[i] = g[i]! - this.gPrev[i]!;
-    }
-    const ys = dot(y, s);
-    if (ys > 1e-10) { this.s.push(s); this.y.push(y); this.rho.push(1 / ys); }
-    t.load(this.x);
-    this.loss = ls.loss;
-    this.t = step;
-    this.iterations++;
-    if (maxAbs(g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
-    if (maxAbs(s) <= this.tolChange || Math.abs(this.loss - prevLoss) < this.tolChange) return { loss: this.loss, stop: 'no-progress' };
-    return { loss: this.loss, stop: null };
+    this.gtd = dot(g, d);
   }
 
   /** Strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
@@ -233,20 +258,26 @@ export class Lbfgs {
     return { loss: bf[low]!, step: bt[low]! };
   }
 
-  /** Serializable state. */
-  state(): OptimizerState {
-    return { type: 'lbfgs', t: this.iterations, buffers: [Array.from(this.x), Array.from(this.g), [this.loss, this.t], ...this.s.map((v) => Array.from(v)), ...this.y.map((v) => Array.from(v))] };
+  /** Serializable state: buffers [x, g, [loss, last step], s₁…s_k, y₁…y_k], vectors in compact form. */
+  state(t: Trainables): OptimizerState {
+    return {
+      type: 'lbfgs', t: this.iterations,
+      buffers: [t.packVector(this.x), t.packVector(this.g), [this.loss, this.t], ...this.s.map((v) => t.packVector(v)), ...this.y.map((v) => t.packVector(v))],
+    };
   }
 
-  /** Restores state(). */
-  restore(st: OptimizerState): void {
+  /** Restores a state() already checked against these options (see checkResume). */
+  restore(st: OptimizerState, t: Trainables): void {
     this.iterations = st.t;
-    this.x.set(st.buffers[0]!); this.g.set(st.buffers[1]!);
-    [this.loss, this.t] = st.buffers[2] as [number, number];
+    t.unpackVector(st.buffers[0]!, this.x); t.unpackVector(st.buffers[1]!, this.g);
+    const [loss, step] = st.buffers[2]!;
+    this.loss = loss === null || loss === undefined ? NaN : loss;
+    this.t = step ?? 0;
     const k = (st.buffers.length - 3) / 2;
     this.s.length = 0; this.y.length = 0; this.rho.length = 0;
     for (let i = 0; i < k; i++) {
-      const s = Float64Array.from(st.buffers[3 + i]!), y = Float64Array.from(st.buffers[3 + k + i]!);
+      const s = new Float64Array(this.n), y = new Float64Array(this.n);
+      t.unpackVector(st.buffers[3 + i]!, s); t.unpackVector(st.buffers[3 + k + i]!, y);
       this.s.push(s); this.y.push(y); this.rho.push(1 / dot(y, s));
     }
   }

@@ -1,5 +1,6 @@
 // One loss term: its data and sampler, its lowered expression, and the step that turns
 // a batch into a loss value plus cotangents for the network and trainable scalars.
+import { checkKeys, describe } from '../check.js';
 import { JetfitError } from '../errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import { Dataset, Sampler, type TermData } from '../data/dataset.js';
@@ -31,12 +32,30 @@ export interface TermOptions extends TermData {
   weight?: number;
 }
 
+const TERM_KEYS = ['points', 'columns', 'loss', 'batchSize', 'weight'];
+
+/**
+ * A read-only array whose out-of-range reads are errors naming the index (x[5] on a
+ * network with two inputs), instead of undefined surfacing later as "got undefined".
+ */
+function indexed<T>(items: T[], name: string, why: string): readonly T[] {
+  return new Proxy(Object.freeze(items), {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^-?\d+$/.test(key) && !(key in target)) {
+        throw new JetfitError(`${name}[${key}]: ${why}, so ${name} has indices 0..${target.length - 1}`);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
 /** A compiled term. */
 export class Term {
   /** the sampler of the batch size in use (see useBatch) */
   sampler: Sampler;
   private readonly samplers = new Map<number | 'full', Sampler>();
-  private readonly defaultBatch: number | 'full';
+  /** the term's own batch size */
+  readonly defaultBatch: number | 'full';
   private readonly seed: number;
   readonly lowered: LoweredLoss;
   readonly weight: number;
@@ -44,12 +63,13 @@ export class Term {
   value = NaN;
 
   constructor(readonly name: string, options: TermOptions, readonly net: Mlp, seed: number) {
-    if (typeof options !== 'object' || options === null) throw new JetfitError(`term '${name}': expected { points, loss, ... }`);
-    if (typeof options.loss !== 'function') throw new JetfitError(`term '${name}': loss must be a function of the term's fields, got ${typeof options.loss}`);
+    if (typeof options !== 'object' || options === null) throw new JetfitError(`term '${name}': expected { points, loss, ... }, got ${describe(options)}`);
+    checkKeys(options, TERM_KEYS, `term '${name}'`);
+    if (typeof options.loss !== 'function') throw new JetfitError(`term '${name}': loss must be a function of the term's fields, got ${describe(options.loss)}`);
     const w = options.weight ?? 1;
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${String(w)}`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${describe(w)}`);
     this.weight = w;
-    const data = new Dataset(options, net.inputs, name);
+    const data = new Dataset(options, net.inputs, name, net.dtype === 'float32');
     this.seed = seed;
     this.defaultBatch = options.batchSize ?? 'full';
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
@@ -69,12 +89,16 @@ export class Term {
         return (target as Record<string | symbol, unknown>)[key];
       },
     });
-    const loss = options.loss({ u: outputs[0]!, outputs, x, data: dataProxy });
+    const loss = options.loss({
+      u: outputs[0]!, outputs: indexed(outputs, 'outputs', `the network has ${net.outputs} output${net.outputs === 1 ? '' : 's'}`),
+      x: indexed(x, 'x', `the network has ${net.inputs} input${net.inputs === 1 ? '' : 's'}`), data: dataProxy,
+    });
     if (!(loss instanceof Loss)) {
       throw new JetfitError(`term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +
         `${(loss as unknown) instanceof Field ? 'a field; reduce it with mean() or sum()' : loss === null ? 'null' : typeof loss}`);
     }
     this.lowered = lower(loss, name, net.inputs);
+    net.checkSecondOrder(this.lowered.spec, `term '${name}'`);
     this.lowered.tape.resize(this.sampler.batch);
   }
 
@@ -89,14 +113,19 @@ export class Term {
    * each size keeps its own sampler, so switching back continues where it was.
    */
   useBatch(batchSize: number | 'full' | undefined): void {
+    this.sampler = this.samplerFor(batchSize);
+    this.lowered.tape.resize(this.sampler.batch);
+  }
+
+  /** The sampler of a batch size (a phase's override, or undefined for the term's own), made on first use. */
+  samplerFor(batchSize: number | 'full' | undefined): Sampler {
     const key = batchSize ?? this.defaultBatch;
     let s = this.samplers.get(key);
     if (!s) {
       s = new Sampler(this.sampler.data, key, this.seed + this.samplers.size, this.name);
       this.samplers.set(key, s);
     }
-    this.sampler = s;
-    this.lowered.tape.resize(s.batch);
+    return s;
   }
 
   /** Moves to the next batch. */
@@ -111,7 +140,7 @@ export class Term {
     const net = this.net;
     let plan = null;
     if (L.outputs.length > 0 || backward) {
-      plan = net.run(s.x, L.spec, backward);
+      plan = net.run(s.x, L.spec, backward, s.batch);
       for (const o of L.outputs) net.readComponent(plan, o.index, o.component, o.node.value);
     }
     const n = net.inputs;

@@ -1,5 +1,7 @@
 // Everything an optimizer updates: the network's flat parameter buffer (a live view
-// into WebAssembly memory, with its gradient) and the trainable scalars.
+// into WebAssembly memory, with its gradient) and the trainable scalars. Saved states
+// hold the compact form (the real parameters in getParams() order, then the scalars),
+// never the padding of the flat buffer, so that nothing saved can be read as padding.
 import type { Real } from '../engine/dtype.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
@@ -14,12 +16,21 @@ export interface Segment {
 export class Trainables {
   readonly values: Float64Array;
   readonly grads: Float64Array;
+  /** length of the flat (padded) vectors optimizers work on */
   readonly size: number;
+  /** length of the compact form: the network's real parameters, then the scalars */
+  readonly compactSize: number;
+  /** length of the network's flat (padded) part */
+  readonly flat: number;
+  private readonly offsets: Int32Array;
 
   constructor(readonly net: Mlp, readonly scalars: readonly Parameter[]) {
     this.values = Float64Array.from(scalars, (p) => p.value);
     this.grads = new Float64Array(scalars.length);
-    this.size = net.parameterView().length + scalars.length;
+    this.flat = net.parameterView().length;
+    this.size = this.flat + scalars.length;
+    this.offsets = net.parameterOffsets();
+    this.compactSize = this.offsets.length + scalars.length;
   }
 
   private readonly list: Segment[] = [];
@@ -69,8 +80,55 @@ export class Trainables {
     return Math.sqrt(s);
   }
 
+  /** max |gradient entry|; NaN if any entry is NaN */
+  gradientMaxAbs(): number {
+    let m = 0;
+    for (const seg of this.segments()) m = Math.max(m, maxAbs(seg.grads));
+    return m;
+  }
+
+  /** true when every parameter and scalar is finite */
+  finite(): boolean {
+    for (const seg of this.segments()) if (!Number.isFinite(maxAbs(seg.params))) return false;
+    return true;
+  }
+
   /** gradient *= c */
   scaleGradient(c: number): void {
     for (const seg of this.segments()) { const g = seg.grads; for (let i = 0; i < g.length; i++) g[i] = g[i]! * c; }
   }
+
+  /** The compact form of a network-shaped buffer (flat layout) and a scalar array. */
+  pack(net: ArrayLike<number>, scalars: ArrayLike<number>): number[] {
+    const out = new Array<number>(this.compactSize);
+    const at = this.offsets;
+    for (let k = 0; k < at.length; k++) out[k] = net[at[k]!]!;
+    for (let k = 0; k < scalars.length; k++) out[at.length + k] = scalars[k]!;
+    return out;
+  }
+
+  /** Writes a compact form back: the network part into its flat layout (padding zeroed), then the scalars. */
+  unpack(values: readonly number[], net: Real, scalars: Float64Array): void {
+    const at = this.offsets;
+    net.fill(0);
+    for (let k = 0; k < at.length; k++) net[at[k]!] = values[k]!;
+    for (let k = 0; k < scalars.length; k++) scalars[k] = values[at.length + k]!;
+  }
+
+  /** The compact form of a vector over all trainables (length size). */
+  packVector(v: Float64Array): number[] {
+    return this.pack(v.subarray(0, this.flat), v.subarray(this.flat));
+  }
+
+  /** A vector over all trainables from its compact form. */
+  unpackVector(values: readonly number[], v: Float64Array): void {
+    this.unpack(values, v.subarray(0, this.flat), v.subarray(this.flat));
+  }
+}
+
+/** max |a_i|, NaN when some a_i is NaN (Math.max propagates it). */
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0, nan = 0;
+  for (let i = 0; i < a.length; i++) { const v = a[i]!; nan += v * 0; if (v > m) m = v; else if (-v > m) m = -v; }
+  return nan === 0 ? m : NaN;
 }

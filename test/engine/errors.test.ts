@@ -24,7 +24,7 @@ describe('bad input', () => {
     expect(() => new Mlp({ sizes: [2, 3, 1], activation: 'swish' })).toThrow(/activation: unknown activation "swish"; expected one of identity, tanh/);
     // @ts-expect-error unknown dtype
     expect(() => new Mlp({ sizes: [2, 3, 1], dtype: 'float16' })).toThrow(/dtype: unknown dtype "float16"/);
-    expect(() => new Mlp({ sizes: [2, 3, 1], seed: NaN })).toThrow(/seed: expected a finite number/);
+    expect(() => new Mlp({ sizes: [2, 3, 1], seed: NaN })).toThrow(/seed: expected a whole number in \[0, 4294967295\], got NaN/);
     expect(() => new Mlp({ sizes: [2, 3, 1], activation: 'tanh' })).not.toThrow();
   });
 

@@ -13,6 +13,11 @@ const sobolev = (batchSize: number | 'full' = 16): FitOptions => ({
   },
   optimizer: { type: 'adam', lr: 1e-2 }, progress: false, seed: 3,
 });
+/** The same terms for a run in phases (the optimizer then goes in each phase). */
+const sobolevTerms = (batchSize: number | 'full' = 16): FitOptions => {
+  const { optimizer: _, ...rest } = sobolev(batchSize);
+  return rest;
+};
 const flatParams = (net: Mlp) => net.getParams().flatMap(({ W, b }) => [...W, ...b]);
 
 describe('fit', () => {
@@ -35,17 +40,17 @@ describe('fit', () => {
       const b = new Mlp({ sizes: [1, 8, 8, 1], dtype, seed: 2 });
       const c = new Mlp({ sizes: [1, 8, 8, 1], dtype, seed: 2 });
       const phases = [{ optimizer: { type: 'adam' as const, lr: 5e-3 }, steps: 20 }, { optimizer: { type: 'sgd' as const, lr: 1e-2, momentum: 0.9 }, steps: 20, batchSize: 8 }];
-      await fit(a, { ...sobolev(), phases });
-      await fit(b, { ...sobolev(), phases });
+      await fit(a, { ...sobolevTerms(), phases });
+      await fit(b, { ...sobolevTerms(), phases });
       expect(flatParams(b)).toEqual(flatParams(a));
       // 25 steps (into the second phase), save, rebuild everything from JSON, resume
-      const h1 = await fit(c, { ...sobolev(), phases, onStep: (s) => s.step < 25 });
+      const h1 = await fit(c, { ...sobolevTerms(), phases, onStep: (s) => s.step < 25 });
       expect(h1.stopReason).toBe('callback');
       const saved = JSON.stringify({ net: c.toJSON(), state: h1.state });
       c.dispose();
       const back = JSON.parse(saved);
       const d = Mlp.fromJSON(back.net);
-      const h2 = await fit(d, { ...sobolev(), phases, resume: back.state });
+      const h2 = await fit(d, { ...sobolevTerms(), phases, resume: back.state });
       expect(h2.steps).toBe(40);
       expect(flatParams(d)).toEqual(flatParams(a));
       a.dispose(); b.dispose(); d.dispose();
@@ -55,14 +60,14 @@ describe('fit', () => {
   it('phases can change batch sizes: Adam on minibatches, then L-BFGS on full batches', async () => {
     const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
     const h = await fit(net, {
-      ...sobolev('full'),
+      ...sobolevTerms('full'),
       phases: [{ optimizer: 'adam', steps: 40, batchSize: 8 }, { optimizer: 'lbfgs', steps: 20, batchSize: { value: 'full' } }],
     });
     expect(h.steps).toBeGreaterThan(40);
     expect(h.loss.at(-1)!).toBeLessThan(h.loss[39]!);
-    await expect(fit(net, { ...sobolev('full'), phases: [{ optimizer: 'lbfgs', steps: 1, batchSize: { slope: 16 } }] }))
+    await expect(fit(net, { ...sobolevTerms('full'), phases: [{ optimizer: 'lbfgs', steps: 1, batchSize: { slope: 16 } }] }))
       .rejects.toThrow(/phases\[0\]: L-BFGS needs full batches, but term 'slope' has batchSize 16 of 64 points/);
-    await expect(fit(net, { ...sobolev('full'), phases: [{ optimizer: 'adam', steps: 1, batchSize: { nope: 4 } }] }))
+    await expect(fit(net, { ...sobolevTerms('full'), phases: [{ optimizer: 'adam', steps: 1, batchSize: { nope: 4 } }] }))
       .rejects.toThrow(/phases\[0\].batchSize: no term named 'nope'/);
     net.dispose();
   });
@@ -180,7 +185,7 @@ describe('bad input', () => {
     await expect(run({ terms: {} })).rejects.toThrow(/no loss terms/);
     await expect(run({ data: { points: pts }, loss: ({ u }) => mse(u), steps: undefined })).rejects.toThrow(/say how long to train: steps or epochs/);
     await expect(run({ terms: { a: { points: pts, loss: ({ u }) => mse(u), weight: -1 } } })).rejects.toThrow(/term 'a': weight must be a finite number ≥ 0/);
-    await expect(run({ data: { points: pts }, loss: ({ u }) => mse(u), resume: { version: 1, params: [1] } as never })).rejects.toThrow(/resume: this training state does not match/);
+    await expect(run({ data: { points: pts }, loss: ({ u }) => mse(u), resume: { version: 1, params: [1] } as never })).rejects.toThrow(/resume\.version: expected 2 \(a state saved by this version of fit\), got 1/);
   });
   it('a failed fit leaves the network as it was', async () => {
     const before = flatParams(net);

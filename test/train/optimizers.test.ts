@@ -69,7 +69,7 @@ describe('optimizer options out of range', () => {
     await expect(run({ type: 'sgd', momentum: 1.5 })).rejects.toThrow(/momentum: expected a number in \[0, 1\)/);
     await expect(run({ type: 'sgd', nesterov: true })).rejects.toThrow(/Nesterov momentum needs momentum > 0/);
     await expect(run({ type: 'adam', beta2: 1 })).rejects.toThrow(/beta2/);
-    await expect(run({ type: 'lbfgs', historySize: 0 })).rejects.toThrow(/historySize: expected an integer ≥ 1, got 0/);
+    await expect(run({ type: 'lbfgs', historySize: 0 })).rejects.toThrow(/historySize: expected a whole number ≥ 1, got 0/);
     await expect(run('rmsprop')).rejects.toThrow(/unknown optimizer "rmsprop"/);
     await expect(run('adam', { clipNorm: 0 })).rejects.toThrow(/clipNorm/);
     await expect(run('adam', { schedule: { type: 'step', every: 0 } })).rejects.toThrow(/schedule.every/);

@@ -1,0 +1,82 @@
+// The checks of `new Mlp(options)` and of a saved network (Mlp.fromJSON), done in full
+// before anything is allocated, so that a bad call or document costs no memory.
+import { badValue, checkKeys, checkObject, checkSeed, describe } from '../check.js';
+import { JetfitError } from '../errors.js';
+import { activationId, type Activation } from './activation.js';
+import { checkDType, type DType } from './dtype.js';
+import { checkInitializer, type Initializer } from './init.js';
+
+/** Options of `new Mlp`. */
+export interface MlpOptions {
+  /** layer sizes [inputs, hidden..., outputs], at least two positive integers */
+  sizes: readonly number[];
+  /** hidden-layer activation (the output layer is linear); default 'tanh' */
+  activation?: Activation;
+  /** parameter and jet precision; default 'float32' */
+  dtype?: DType;
+  /** seed of the initial weights, a whole number in [0, 2³² − 1]; the same seed gives the same network */
+  seed?: number;
+  /** weight initialisation; default 'glorotUniform' (biases start at zero) */
+  init?: Initializer;
+}
+
+/** Checked options with their defaults filled in. */
+export interface ResolvedMlpOptions {
+  sizes: readonly number[];
+  activation: Activation;
+  act: number;
+  dtype: DType;
+  seed: number;
+  init: Initializer;
+}
+
+const KEYS = ['sizes', 'activation', 'dtype', 'seed', 'init'];
+/** Layer sizes above this are refused: one such layer's weights alone would pass WebAssembly's 4 GiB. */
+const MAX_SIZE = 2 ** 24;
+
+/** Checks `new Mlp` options; `what` prefixes the messages of the options object itself. */
+export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): ResolvedMlpOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new JetfitError(`${what}: expected an options object like { sizes: [2, 50, 1] }, got ${describe(options)}`);
+  }
+  const o = checkObject<MlpOptions>(options, what, '{ sizes: [2, 50, 1] }');
+  checkKeys(o, KEYS, what);
+  const sizes = o.sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new JetfitError(`sizes: expected at least two layer sizes [inputs, ..., outputs], got ${Array.isArray(sizes) ? JSON.stringify(sizes) : describe(sizes)}`);
+  }
+  sizes.forEach((s: unknown, i) => {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_SIZE) {
+      throw new JetfitError(`sizes[${i}]: expected a positive integer${typeof s === 'number' && s > MAX_SIZE ? ` up to ${MAX_SIZE}` : ''}, got ${describe(s)}`);
+    }
+  });
+  const activation = o.activation === undefined ? 'tanh' : o.activation;
+  const act = activationId(activation, 'activation');
+  const dtype = checkDType(o.dtype === undefined ? 'float32' : o.dtype, 'dtype');
+  const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkSeed(o.seed, 'seed');
+  const init = checkInitializer(o.init === undefined ? 'glorotUniform' : o.init);
+  return { sizes: Object.freeze([...sizes]), activation, act, dtype, seed, init };
+}
+
+/** Checks a saved network's parameters against its sizes and dtype, before any allocation. */
+export function checkSavedParams(params: unknown, sizes: readonly number[], dtype: DType, what: string): void {
+  const L = sizes.length - 1;
+  if (!Array.isArray(params) || params.length !== L) {
+    throw new JetfitError(`${what}params: expected an array of ${L} layers ({ W, b } each), got ${describe(params)}`);
+  }
+  const f32 = dtype === 'float32';
+  params.forEach((p: unknown, i) => {
+    if (typeof p !== 'object' || p === null) throw new JetfitError(`${what}params[${i}]: expected { W, b }, got ${describe(p)}`);
+    const { W, b } = p as { W: unknown; b: unknown };
+    const out = sizes[i + 1]!, inn = sizes[i]!;
+    for (const [name, arr, length] of [['W', W, out * inn], ['b', b, out]] as const) {
+      if (!Array.isArray(arr) || arr.length !== length) {
+        throw new JetfitError(`${what}params[${i}].${name}: expected ${length} numbers, got ${Array.isArray(arr) ? arr.length : describe(arr)}`);
+      }
+      for (let k = 0; k < length; k++) {
+        const bad = badValue(arr[k], f32);
+        if (bad !== null) throw new JetfitError(`${what}params[${i}].${name}: entry ${k} is ${bad}; every value must be a finite number`);
+      }
+    }
+  });
+}

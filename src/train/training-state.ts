@@ -1,0 +1,122 @@
+// The state `fit` saves in history.state and takes back as `resume`: where the run is,
+// the optimizer's buffers, the samplers' positions, the parameters. A state comes from
+// outside (a file, a message), so it is checked field by field against this call's
+// options before anything is written; every vector is in compact form (the network's
+// real parameters in getParams() order, then the trainable scalars), never padding.
+import { badValue, checkInteger, checkKeys, describe } from '../check.js';
+import { JetfitError } from '../errors.js';
+import type { SamplerState } from '../data/dataset.js';
+import type { Phase } from './fit-options.js';
+import type { OptimizerState } from './optimizers.js';
+import type { Term } from './term.js';
+import type { Trainables } from './trainables.js';
+
+/** Everything needed to continue a run (JSON-serializable). */
+export interface TrainingState {
+  version: 2;
+  /** steps done over all phases */
+  step: number;
+  /** the phase the run is in (the last one once it has completed) */
+  phase: number;
+  /** steps done in that phase */
+  phaseStep: number;
+  /** that phase's optimizer state, or null before its first step */
+  optimizer: OptimizerState | null;
+  /** each term's sampler position */
+  samplers: SamplerState[];
+  /** the trainable scalars */
+  scalars: number[];
+  /** the network's parameters, getParams() order (W row-major, then b, layer by layer) */
+  params: number[];
+}
+
+const KEYS = ['version', 'step', 'phase', 'phaseStep', 'optimizer', 'samplers', 'scalars', 'params'];
+
+function checkVector(v: unknown, length: number, what: string, float32: boolean, nonNegative = false): void {
+  if (!Array.isArray(v)) throw new JetfitError(`${what}: expected an array of ${length} numbers, got ${describe(v)}`);
+  if (v.length !== length) throw new JetfitError(`${what}: expected ${length} numbers, got ${v.length}`);
+  for (let i = 0; i < length; i++) {
+    const bad = badValue(v[i], float32);
+    if (bad !== null) throw new JetfitError(`${what}: entry ${i} is ${bad}; every value must be a finite number`);
+    if (nonNegative && (v[i] as number) < 0) throw new JetfitError(`${what}: entry ${i} is ${String(v[i])}; expected ≥ 0 (a second moment)`);
+  }
+}
+
+/**
+ * Checks a resume state in full against this call: the network (parameter count, dtype),
+ * the terms (their points) and the phases (their optimizers and lengths). Every message
+ * names the field. Nothing is written.
+ */
+export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], phases: readonly Phase[]): asserts r is TrainingState {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new JetfitError(`resume: expected history.state of an earlier fit, got ${describe(r)}`);
+  checkKeys(r, KEYS, 'resume');
+  const s = r as Partial<TrainingState>;
+  if (s.version !== 2) {
+    throw new JetfitError(`resume.version: expected 2 (a state saved by this version of fit), got ${describe(s.version)}`);
+  }
+  checkInteger(s.step, 'resume.step', 0);
+  const phase = checkInteger(s.phase, 'resume.phase', 0, phases.length - 1);
+  const phaseStep = checkInteger(s.phaseStep, 'resume.phaseStep', 0);
+  const ph = phases[phase]!;
+  if (phaseStep > ph.steps) {
+    throw new JetfitError(`resume.phaseStep: the saved run was at step ${phaseStep} of phase ${phase}, which has ${ph.steps} steps here; ` +
+      `ask for at least ${phaseStep} steps in that phase to continue the run`);
+  }
+  const f32 = t.net.dtype === 'float32';
+  checkVector(s.params, t.net.parameterCount, 'resume.params', f32);
+  checkVector(s.scalars, t.scalars.length, 'resume.scalars', false);
+  if (!Array.isArray(s.samplers) || s.samplers.length !== terms.length) {
+    throw new JetfitError(`resume.samplers: expected ${terms.length} (one per term), got ${Array.isArray(s.samplers) ? s.samplers.length : describe(s.samplers)}`);
+  }
+  terms.forEach((term, i) => term.samplerFor(ph.batchOf(term)).checkState(s.samplers![i], `resume.samplers[${i}]`, term.name));
+  checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
+}
+
+function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: Phase, t: Trainables): void {
+  const what = 'resume.optimizer';
+  if (o === null && phaseStep === 0) return;
+  if (typeof o !== 'object' || o === null) throw new JetfitError(`${what}: expected the optimizer state { type, t, buffers } of phase ${phase}, got ${describe(o)}`);
+  checkKeys(o, ['type', 't', 'buffers'], what);
+  const st = o as Partial<OptimizerState>;
+  if (st.type !== ph.opt.type) {
+    throw new JetfitError(`${what}.type: the saved run's phase ${phase} used ${typeof st.type === 'string' ? `'${st.type}'` : describe(st.type)}, this call's uses '${ph.opt.type}'`);
+  }
+  checkInteger(st.t, `${what}.t`, 0);
+  const b = st.buffers;
+  if (!Array.isArray(b)) throw new JetfitError(`${what}.buffers: expected an array of buffers, got ${describe(b)}`);
+  const n = t.compactSize, f32 = t.net.dtype === 'float32';
+  const count = (k: number): void => {
+    if (b.length !== k) throw new JetfitError(`${what}.buffers: expected ${k} buffers for '${ph.opt.type}', got ${b.length}`);
+  };
+  switch (ph.opt.type) {
+    case 'sgd': count(1); checkVector(b[0], n, `${what}.buffers[0]`, f32); break;
+    case 'adam': case 'adamw':
+      count(2);
+      checkVector(b[0], n, `${what}.buffers[0]`, f32);
+      checkVector(b[1], n, `${what}.buffers[1]`, f32, true);
+      break;
+    case 'lbfgs': {
+      const k = (b.length - 3) / 2;
+      if (!Number.isInteger(k) || k < 0 || k > ph.opt.historySize) {
+        throw new JetfitError(`${what}.buffers: expected x, g, [loss, step] and up to ${ph.opt.historySize} curvature pairs (s, y), got ${b.length} buffers`);
+      }
+      checkVector(b[0], n, `${what}.buffers[0]`, f32);
+      checkVector(b[1], n, `${what}.buffers[1]`, false);
+      const ls = b[2];
+      const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
+      if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
+        throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
+      }
+      for (let i = 3; i < b.length; i++) checkVector(b[i], n, `${what}.buffers[${i}]`, false);
+      for (let i = 0; i < k; i++) {
+        const sv = b[3 + i] as number[], yv = b[3 + k + i] as number[];
+        let ys = 0;
+        for (let j = 0; j < n; j++) ys += sv[j]! * yv[j]!;
+        if (!(ys > 0) || !Number.isFinite(1 / ys)) {
+          throw new JetfitError(`${what}.buffers[${3 + i}], [${3 + k + i}]: a curvature pair with yᵀs = ${ys}; expected yᵀs > 0`);
+        }
+      }
+      break;
+    }
+  }
+}
