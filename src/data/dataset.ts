@@ -63,7 +63,11 @@ export class Sampler {
   /** completed passes over the data */
   epochs = 0;
 
+  /** the batch size as asked for (a number or 'full'): the sampler's name in a saved state */
+  readonly key: number | 'full';
+
   constructor(readonly data: Dataset, batchSize: number | 'full' | undefined, seed: number, term: string) {
+    this.key = batchSize ?? 'full';
     const N = data.size;
     let B: number;
     if (batchSize === undefined || batchSize === 'full') B = N;
@@ -120,7 +124,7 @@ export class Sampler {
 
   /** @internal the position, for saving a training state */
   state(): SamplerState {
-    return { cursor: this.cursor, epochs: this.epochs, order: Array.from(this.order), rng: this.rng.state() };
+    return { batch: this.key, cursor: this.cursor, epochs: this.epochs, order: Array.from(this.order), rng: this.rng.state() };
   }
 
   /**
@@ -128,8 +132,12 @@ export class Sampler {
    * anything is restored): `what` names it in messages, `term` the term.
    */
   checkState(s: unknown, what: string, term: string): asserts s is SamplerState {
-    if (typeof s !== 'object' || s === null) throw new JetfitError(`${what}: expected a saved sampler { cursor, epochs, order, rng }, got ${describe(s)}`);
-    checkKeys(s, ['cursor', 'epochs', 'order', 'rng'], what);
+    if (typeof s !== 'object' || s === null) throw new JetfitError(`${what}: expected a saved sampler { batch, cursor, epochs, order, rng }, got ${describe(s)}`);
+    checkKeys(s, ['batch', 'cursor', 'epochs', 'order', 'rng'], what);
+    const batch = (s as Partial<SamplerState>).batch;
+    if (batch !== 'full' && (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1)) {
+      throw new JetfitError(`${what}.batch: expected a positive whole number or 'full', got ${describe(batch)}`);
+    }
     const { cursor, epochs, order, rng } = s as Partial<SamplerState>;
     const N = this.data.size;
     if (!Array.isArray(order) || order.length !== N) {
@@ -160,6 +168,8 @@ export class Sampler {
 
 /** A sampler's position in a saved training state. */
 export interface SamplerState {
+  /** the batch size it draws (as asked for) */
+  batch: number | 'full';
   cursor: number;
   epochs: number;
   order: number[];

@@ -274,7 +274,11 @@ export class Mlp {
     if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
       throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
     }
-    checkKeys(d, ['format', 'version', 'sizes', 'activation', 'dtype', 'params'], 'Mlp.fromJSON');
+    const keys = ['format', 'version', 'sizes', 'activation', 'dtype', 'params'];
+    checkKeys(d, keys, 'Mlp.fromJSON');
+    // A saved network states everything: a missing dtype must not quietly become float32.
+    const missing = keys.find((k) => (d as Record<string, unknown>)[k] === undefined);
+    if (missing) throw new JetfitError(`${what}${missing}: missing; a document saved by net.toJSON() has ${keys.join(', ')}`);
     // Everything is checked before the network is allocated: a small document declaring
     // huge sizes costs nothing.
     const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0 }, 'Mlp.fromJSON');

@@ -98,10 +98,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     const values = new Float64Array(size);
     trainables.unpackVector([...r.params, ...r.scalars], values);
     trainables.load(values);
-    terms.forEach((t, i) => {
-      t.useBatch(phases[phaseIndex]!.batchOf(t));
-      t.sampler.restore(r.samplers[i]!);
-    });
+    terms.forEach((t, i) => t.restoreSamplers(r.samplers[i]!));
     resumeOptimizer = r.optimizer;
   }
 
@@ -235,7 +232,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
   history.state = {
     version: 2, step, phase: phaseIndex, phaseStep,
     optimizer: optimizerState(),
-    samplers: terms.map((t) => t.sampler.state()),
+    samplers: terms.map((t) => t.samplerStates()),
     scalars: Array.from(trainables.values),
     params: trainables.packVector(params).slice(0, net.parameterCount),
   };

@@ -3,7 +3,7 @@
 import { checkKeys, describe } from '../check.js';
 import { JetfitError } from '../errors.js';
 import type { Mlp } from '../engine/mlp.js';
-import { Dataset, Sampler, type TermData } from '../data/dataset.js';
+import { Dataset, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
 import { Field, Loss, Parameter, type FieldContext } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
 
@@ -126,6 +126,35 @@ export class Term {
       this.samplers.set(key, s);
     }
     return s;
+  }
+
+  /** @internal the position of every sampler the term has made, in the order it made them */
+  samplerStates(): SamplerState[] {
+    return [...this.samplers.values()].map((s) => s.state());
+  }
+
+  /**
+   * @internal checks saved sampler positions against the term's data, every field, before
+   * anything is restored: the term's own batch size first (it is made first), each once.
+   */
+  checkSamplerStates(v: unknown, what: string): asserts v is SamplerState[] {
+    if (!Array.isArray(v) || v.length === 0) throw new JetfitError(`${what}: expected the term's saved samplers (an array, its own batch size first), got ${describe(v)}`);
+    const seen = new Set<number | 'full'>();
+    for (let k = 0; k < v.length; k++) { // an index loop: a hole in the array is checked too
+      const s: unknown = v[k];
+      this.sampler.checkState(s, `${what}[${k}]`, this.name);
+      const batch = (s as SamplerState).batch;
+      if (k === 0 && batch !== this.defaultBatch) {
+        throw new JetfitError(`${what}[0].batch: the term's own batch size comes first; expected ${String(this.defaultBatch)}, got ${String(batch)}`);
+      }
+      if (seen.has(batch)) throw new JetfitError(`${what}[${k}].batch: batch size ${String(batch)} is saved twice`);
+      seen.add(batch);
+    }
+  }
+
+  /** @internal restores positions checked by checkSamplerStates (making the samplers in the saved order) */
+  restoreSamplers(states: readonly SamplerState[]): void {
+    for (const st of states) this.samplerFor(st.batch).restore(st);
   }
 
   /** Moves to the next batch. */

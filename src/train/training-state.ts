@@ -22,8 +22,8 @@ export interface TrainingState {
   phaseStep: number;
   /** that phase's optimizer state, or null before its first step */
   optimizer: OptimizerState | null;
-  /** each term's sampler position */
-  samplers: SamplerState[];
+  /** per term, the position of each sampler (one per batch size it has drawn), its own batch size first */
+  samplers: SamplerState[][];
   /** the trainable scalars */
   scalars: number[];
   /** the network's parameters, getParams() order (W row-major, then b, layer by layer) */
@@ -68,7 +68,7 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   if (!Array.isArray(s.samplers) || s.samplers.length !== terms.length) {
     throw new JetfitError(`resume.samplers: expected ${terms.length} (one per term), got ${Array.isArray(s.samplers) ? s.samplers.length : describe(s.samplers)}`);
   }
-  terms.forEach((term, i) => term.samplerFor(ph.batchOf(term)).checkState(s.samplers![i], `resume.samplers[${i}]`, term.name));
+  terms.forEach((term, i) => term.checkSamplerStates(s.samplers![i], `resume.samplers[${i}]`));
   checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
 }
 

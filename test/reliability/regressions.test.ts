@@ -181,10 +181,11 @@ describe('7. resume validates its whole state', () => {
       [(s) => { s.optimizer!.buffers[0]!.pop(); }, /resume\.optimizer\.buffers\[0\]: expected 16 numbers/],
       [(s) => { s.optimizer!.buffers[1]![2] = -1; }, /resume\.optimizer\.buffers\[1\]: entry 2 is -1; expected ≥ 0/],
       [(s) => { s.optimizer!.t = 1.5; }, /resume\.optimizer\.t: expected a whole number/],
-      [(s) => { s.samplers[0]!.order = s.samplers[0]!.order.slice(0, 10); }, /resume\.samplers\[0\]\.order: expected a permutation of the 32 points of term 'loss'/],
-      [(s) => { s.samplers[0]!.order[0] = s.samplers[0]!.order[1]!; }, /resume\.samplers\[0\]\.order: expected a permutation/],
-      [(s) => { s.samplers[0]!.cursor = 99; }, /resume\.samplers\[0\]\.cursor: expected a whole number in \[0, 32\]/],
-      [(s) => { s.samplers[0]!.rng = [1, 2]; }, /resume\.samplers\[0\]\.rng: expected the generator's five numbers/],
+      [(s) => { s.samplers[0]![0]!.order = s.samplers[0]![0]!.order.slice(0, 10); }, /resume\.samplers\[0\]\[0\]\.order: expected a permutation of the 32 points of term 'loss'/],
+      [(s) => { s.samplers[0]![0]!.order[0] = s.samplers[0]![0]!.order[1]!; }, /resume\.samplers\[0\]\[0\]\.order: expected a permutation/],
+      [(s) => { s.samplers[0]![0]!.cursor = 99; }, /resume\.samplers\[0\]\[0\]\.cursor: expected a whole number in \[0, 32\]/],
+      [(s) => { s.samplers[0]![0]!.batch = 4; }, /resume\.samplers\[0\]\[0\]\.batch: the term's own batch size comes first; expected full, got 4/],
+      [(s) => { s.samplers[0]![0]!.rng = [1, 2]; }, /resume\.samplers\[0\]\[0\]\.rng: expected the generator's five numbers/],
       [(s) => { s.samplers.push(s.samplers[0]!); }, /resume\.samplers: expected 1 \(one per term\), got 2/],
       [(s) => { s.scalars = [1]; }, /resume\.scalars: expected 0 numbers/],
       [(s) => { delete (s as Partial<History['state']>).params; }, /resume\.params: expected an array of 16 numbers/],
@@ -210,7 +211,7 @@ describe('7. resume validates its whole state', () => {
     const { net, h } = await saved();
     const fewer = xs.slice(0, 16);
     const err = await rejection(fit(net, sine({ steps: 20, resume: h.state, data: { points: fewer, columns: { g: fewer.map(Math.sin) } } })));
-    expect(err.message).toMatch(/resume\.samplers\[0\]\.order: expected a permutation of the 16 points of term 'loss'/);
+    expect(err.message).toMatch(/resume\.samplers\[0\]\[0\]\.order: expected a permutation of the 16 points of term 'loss'/);
     net.dispose();
   });
 });
