@@ -4,8 +4,8 @@
 // JetfitError and leaves every network bit-identical.
 import { fc, it } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { init, Mlp, type Cotangents, type JetRequest, type Points } from '../../dist/index.js';
-import { asFloat64, attempt, d1, d2, flatPoints, netConfig, reference, relError, runs, snapshot, type NetConfig } from './model.js';
+import { fit, init, mean, Mlp, type Cotangents, type Field, type JetRequest, type Points } from '../../dist/index.js';
+import { asFloat64, attempt, attemptAsync, d1, d2, flatPoints, netConfig, reference, relError, runs, snapshot, type NetConfig } from './model.js';
 
 await init();
 
@@ -121,7 +121,7 @@ describe('engine properties', () => {
   );
 
   // Call orders on a few networks: create, evaluate, forward (keeping the pass), backward,
-  // gradients, setParams, dispose, in any order, with good and bad arguments. A backward
+  // gradients, setParams, fit, dispose, in any order, with good and bad arguments. A backward
   // that succeeds must equal the gradient of a fresh copy taken when its pass was made; a
   // call that fails must leave every network bit-identical.
   type Command =
@@ -129,7 +129,8 @@ describe('engine properties', () => {
     | { kind: 'evaluate' | 'forward'; net: number; x: Tagged<number[]>; jets: boolean }
     | { kind: 'backward' | 'gradients'; net: number; pass: number; x: Tagged<number[]>; scale: number; bad: boolean }
     | { kind: 'setParams'; net: number; scale: number; bad: boolean }
-    | { kind: 'dispose'; net: number };
+    | { kind: 'dispose'; net: number }
+    | { kind: 'fit'; net: number; steps: number; bad: boolean };
   const command: fc.Arbitrary<Command> = fc.oneof(
     netConfig(undefined, ['float32', 'float64']).map((cfg) => ({ kind: 'create' as const, cfg: { ...cfg, sizes: [2, cfg.sizes[1]!, cfg.sizes.at(-1)!] } })),
     fc.record({ kind: fc.constantFrom('evaluate' as const, 'forward' as const), net: fc.nat(3), jets: fc.boolean(),
@@ -138,9 +139,10 @@ describe('engine properties', () => {
       x: flatPoints(2, 3).map((v) => ({ value: v, ok: true })) }),
     fc.record({ kind: fc.constant('setParams' as const), net: fc.nat(3), scale: fc.double({ min: 0.5, max: 1.5, noNaN: true }), bad: fc.boolean() }),
     fc.record({ kind: fc.constant('dispose' as const), net: fc.nat(3) }),
+    fc.record({ kind: fc.constant('fit' as const), net: fc.nat(3), steps: fc.integer({ min: 1, max: 3 }), bad: fc.boolean() }),
   );
 
-  it.prop([fc.array(command, { minLength: 4, maxLength: 24 })], { numRuns: runs(40) })('any call order: right or refused, nothing corrupted', (commands) => {
+  it.prop([fc.array(command, { minLength: 4, maxLength: 24 })], { numRuns: runs(40) })('any call order: right or refused, nothing corrupted', async (commands) => {
     const nets: Mlp[] = [];
     const expected: string[] = [];
     const passes: { pass: ReturnType<Mlp['forward']>; cot: Cotangents; ref: number[] }[] = [];
@@ -164,7 +166,7 @@ describe('engine properties', () => {
       const net = nets[cmd.net % Math.max(1, nets.length)];
       if (!net) continue;
       const before = nets.map(snapshot);
-      let r: ReturnType<typeof attempt>;
+      let r: { ok: true; value: unknown } | { ok: false; error: Error };
       switch (cmd.kind) {
         case 'evaluate': r = attempt(() => net.evaluate(cmd.x.value, { jacobian: cmd.jets })); break;
         case 'forward': {
@@ -199,6 +201,13 @@ describe('engine properties', () => {
           break;
         }
         case 'dispose': net.dispose(); expected[nets.indexOf(net)] = 'disposed'; r = { ok: true, value: undefined }; break;
+        case 'fit': {
+          const o = { data: { points: [[0.1, 0.2], [0.3, -0.4]] }, loss: ({ u }: { u: Field }) => mean(u.sub(0.5).square()),
+            optimizer: { type: 'sgd' as const, lr: cmd.bad ? -1 : 0.1 }, steps: cmd.steps, progress: false };
+          r = await attemptAsync(fit(net, o));
+          if (r.ok) expected[nets.indexOf(net)] = snapshot(net);
+          break;
+        }
       }
       if (!r.ok) expect(nets.map(snapshot)).toEqual(before);
       expect(nets.map(snapshot)).toEqual(expected);

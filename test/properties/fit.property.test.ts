@@ -84,11 +84,16 @@ describe('fit properties', () => {
     net.dispose();
   });
 
-  it.prop([setup, fc.integer({ min: 1, max: 12 })], { numRuns: runs(25) })('stop anywhere, save as JSON, resume: the same bits as one run', async (s, at) => {
+  it.prop([setup, fc.integer({ min: 1, max: 12 }), fc.constantFrom('callback', 'abort')], { numRuns: runs(25) })(
+    'stop anywhere (callback or abort), save as JSON, resume: the same bits as one run', async (s, at, how) => {
     const whole = new Mlp(s.net), parts = new Mlp(s.net);
     const h = await attemptAsync(fit(whole, options(s)));
     if (!h.ok) { whole.dispose(); parts.dispose(); return; }
-    const first = await fit(parts, { ...options(s), onStep: (i) => i.step < at });
+    const controller = new AbortController();
+    const first = await fit(parts, how === 'callback'
+      ? { ...options(s), onStep: (i) => i.step < at }
+      : { ...options(s), signal: controller.signal, onStep: (i) => { if (i.step >= at) controller.abort(); } });
+    if (first.steps < (h.value as History).steps) expect(first.stopReason).toBe(how === 'callback' ? 'callback' : 'aborted');
     const saved = JSON.stringify({ net: parts.toJSON(), state: first.state });
     parts.dispose();
     const back = JSON.parse(saved) as { net: never; state: History['state'] };
