@@ -6,6 +6,7 @@ import { activate } from './activations';
 import { forward, backward } from './mlp';
 import { forwardReverse, backwardReverse } from './mlp-reverse';
 import { adam, sgd } from './optim';
+import { maxAbs } from './norms';
 
 export function heap_base(): usize { return __heap_base; }
 
@@ -52,3 +53,6 @@ export function sgd_f32(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, 
 export function sgd_f64(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, nesterov: i32, wd: f64): void {
   sgd<f64>(P, G, U, n, lr, mu, nesterov, wd);
 }
+
+export function max_abs_f32(X: usize, n: i32): f64 { return maxAbs<f32>(X, n); }
+export function max_abs_f64(X: usize, n: i32): f64 { return maxAbs<f64>(X, n); }

@@ -401,6 +401,18 @@ export class Mlp {
       this.paramsPtr, this.gradsPtr, U, this.flatLength, lr, mu, nesterov ? 1 : 0, wd);
   }
 
+  /** @internal max |parameter| over the flat buffer (padding is zero): NaN or Infinity when one is not finite */
+  parameterMaxAbs(): number {
+    this.check('parameters');
+    return (this.dtype === 'float64' ? this.core.exports.max_abs_f64 : this.core.exports.max_abs_f32)(this.paramsPtr, this.flatLength);
+  }
+
+  /** @internal max |gradient entry| over the flat gradient buffer, likewise */
+  gradientMaxAbs(): number {
+    this.check('gradients');
+    return (this.dtype === 'float64' ? this.core.exports.max_abs_f64 : this.core.exports.max_abs_f32)(this.gradsPtr, this.flatLength);
+  }
+
   /** @internal marks the parameters as changed in place (stored passes become stale) */
   parametersChanged(): void {
     this.version++;

@@ -25,6 +25,9 @@ export interface CoreExports {
   adam_f64(P: number, G: number, M: number, V: number, n: number, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void;
   sgd_f32(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
   sgd_f64(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
+  /** max |x_i| over n elements at X; NaN if any is NaN, Infinity if any is infinite */
+  max_abs_f32(X: number, n: number): number;
+  max_abs_f64(X: number, n: number): number;
 }
 
 /** Names every core module must export; checked when a module is loaded. */
@@ -32,6 +35,7 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'memory', 'heap_base', 'relaxed_simd', 'forward_f32', 'forward_f64', 'backward_f32', 'backward_f64',
   'forward_reverse_f32', 'forward_reverse_f64', 'backward_reverse_f32', 'backward_reverse_f64',
   'gemm_f32', 'gemm_f64', 'activate_f32', 'activate_f64', 'adam_f32', 'adam_f64', 'sgd_f32', 'sgd_f64',
+  'max_abs_f32', 'max_abs_f64',
 ];
 
 /** Plan layout shared with assembly/mlp.ts (u32 words). */

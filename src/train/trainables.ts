@@ -80,17 +80,14 @@ export class Trainables {
     return Math.sqrt(s);
   }
 
-  /** max |gradient entry|; NaN if any entry is NaN */
+  /** max |gradient entry| (the network's part in one WebAssembly pass); NaN or Infinity when one is not finite */
   gradientMaxAbs(): number {
-    let m = 0;
-    for (const seg of this.segments()) m = Math.max(m, maxAbs(seg.grads));
-    return m;
+    return Math.max(this.net.gradientMaxAbs(), maxAbs(this.grads));
   }
 
   /** true when every parameter and scalar is finite */
   finite(): boolean {
-    for (const seg of this.segments()) if (!Number.isFinite(maxAbs(seg.params))) return false;
-    return true;
+    return Number.isFinite(this.net.parameterMaxAbs()) && Number.isFinite(maxAbs(this.values));
   }
 
   /** gradient *= c */
