@@ -18,7 +18,8 @@ export interface FieldContext {
 export class Parameter {
   /** @param value initial value @param name for messages and the history */
   constructor(public value: number, readonly name: string = 'parameter') {
-    if (!Number.isFinite(value)) throw new JetfitError(`parameter(${name}): initial value must be a finite number, got ${value}`);
+    if (typeof name !== 'string') throw new JetfitError(`parameter(value, name): name must be a string, got ${describe(name)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new JetfitError(`parameter(${name}): initial value must be a finite number, got ${describe(value)}`);
   }
 }
 
@@ -112,8 +113,8 @@ export class Field {
 
   private index(i: number, what: string): number {
     const n = this.context.inputs;
-    if (!Number.isInteger(i) || i < 0 || i >= n) {
-      throw new JetfitError(`${what}: input index ${i} is out of range; the network has ${n} input${n === 1 ? '' : 's'} (indices 0..${n - 1})`);
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) {
+      throw new JetfitError(`${what}: input index ${describe(i)} is ${typeof i === 'number' ? 'out of range' : 'not a number'}; the network has ${n} input${n === 1 ? '' : 's'} (indices 0..${n - 1})`);
     }
     return i;
   }

@@ -30,19 +30,19 @@ export function schedule(spec: ScheduleSpec | undefined, where: string): (step: 
     case 'step': {
       const every = spec.every, gamma = spec.gamma ?? 0.1;
       if (!Number.isInteger(every) || every < 1) throw new JetfitError(`${where}.every: expected a whole number of steps ≥ 1, got ${describe(every)}`);
-      if (!(gamma > 0)) throw new JetfitError(`${where}.gamma: expected a positive factor, got ${describe(gamma)}`);
+      if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) throw new JetfitError(`${where}.gamma: expected a positive factor, got ${describe(gamma)}`);
       decay = (s) => Math.pow(gamma, Math.floor(s / every));
       break;
     }
     case 'exponential': {
       const gamma = spec.gamma;
-      if (!(gamma > 0 && gamma <= 1)) throw new JetfitError(`${where}.gamma: expected a factor per step in (0, 1], got ${describe(gamma)}`);
+      if (typeof gamma !== 'number' || !(gamma > 0 && gamma <= 1)) throw new JetfitError(`${where}.gamma: expected a factor per step in (0, 1], got ${describe(gamma)}`);
       decay = (s) => Math.pow(gamma, s);
       break;
     }
     case 'cosine': {
       const min = spec.minFactor ?? 0;
-      if (!(min >= 0 && min <= 1)) throw new JetfitError(`${where}.minFactor: expected a number in [0, 1], got ${describe(min)}`);
+      if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new JetfitError(`${where}.minFactor: expected a number in [0, 1], got ${describe(min)}`);
       decay = (s, total) => {
         const span = Math.max(1, total - warmup);
         return min + (1 - min) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (s - warmup) / span)));

@@ -385,3 +385,18 @@ describe('messages name the argument, the value as given, and what was expected'
     expect(() => parameter(NaN, 'k')).toThrow(/parameter\(k\): initial value must be a finite number, got NaN/);
   });
 });
+
+describe('found by a second adversarial pass, after the fixes above', () => {
+  it('a derivative index that is not a number says so; schedule options must be numbers; a parameter name must be a string', async () => {
+    const net = new Mlp({ sizes: [2, 3, 1], seed: 1 });
+    const run = (o: Partial<FitOptions>) => rejection(fit(net, { data: { points: [[0, 1]] }, loss: ({ u }) => mse(u), steps: 1, progress: false, ...o } as FitOptions));
+    expect((await run({ loss: ({ u }) => mean(u.d('0' as never)) })).message).toMatch(/d\(i\): input index "0" \(a string\) is not a number/);
+    expect((await run({ loss: ({ u }) => mean((u.d2 as (i: number) => never)(0)) })).message).toMatch(/d2\(i, j\): input index undefined is not a number/);
+    expect((await run({ schedule: { type: 'cosine', minFactor: '0.1' as never } })).message).toMatch(/fit\.schedule\.minFactor: expected a number in \[0, 1\], got "0\.1" \(a string\)/);
+    expect((await run({ schedule: { type: 'exponential', gamma: '0.5' as never } })).message).toMatch(/fit\.schedule\.gamma: .* got "0\.5" \(a string\)/);
+    expect((await run({ schedule: { type: 'step', every: 2, gamma: '0.5' as never } })).message).toMatch(/fit\.schedule\.gamma: .* got "0\.5" \(a string\)/);
+    expect(() => parameter(1, 5 as never)).toThrow(/parameter\(value, name\): name must be a string, got 5/);
+    expect(() => parameter('a' as never)).toThrow(/parameter\(parameter\): initial value must be a finite number, got "a" \(a string\)/);
+    net.dispose();
+  });
+});
