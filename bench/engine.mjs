@@ -105,7 +105,7 @@ for (const [id, dtype] of runs) {
     'gradient points/s': Math.round(WORKLOADS[id].batch / stepMs * 1000),
     'steps/s': (1000 / stepMs).toFixed(1),
     'GFLOP/s (best)': (w.flops() / stepBest / 1e6).toFixed(1),
-    ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? (t / stepMs).toFixed(2) + 'x' : '-' } : {}),
+    ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? `${(t / stepMs).toFixed(2)}x` : '-' } : {}),
   });
   w.net.dispose();
 }

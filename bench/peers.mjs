@@ -163,7 +163,8 @@ for (const id of ids) {
   // float32 rounding of a second-order gradient stays near 1e-6; a wrong formula (such as
   // TF.js's own tanh) is off by percents
   const compare = (name, { loss, gradient }) => {
-    const a = agreement[name] = { loss: Math.abs(loss / reference.loss - 1), gradient: rel(gradient, reference.gradient) };
+    const a = { loss: Math.abs(loss / reference.loss - 1), gradient: rel(gradient, reference.gradient) };
+    agreement[name] = a;
     a.agrees = a.loss < AGREE && a.gradient < AGREE;
     if (!a.agrees) console.warn(`${name} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
   };
@@ -292,5 +293,5 @@ console.log(md.slice(4).join('\n'));
 mkdirSync(outDir, { recursive: true });
 const base = quick ? 'peers-quick' : 'peers';
 writeFileSync(`${outDir}/${base}.json`, JSON.stringify({ date: new Date().toISOString(), machine, versions, gemmGflops, results }, null, 1));
-writeFileSync(`${outDir}/${base}.md`, md.join('\n') + '\n');
+writeFileSync(`${outDir}/${base}.md`, `${md.join('\n')}\n`);
 console.log(`\nwrote ${outDir}/${base}.json and ${base}.md`);

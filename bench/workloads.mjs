@@ -47,7 +47,8 @@ export function problem(id) {
     out.x = uniform(B, 11, -PI, PI);
     out.c = out.x.map(Math.cos);
   } else if (w.loss === 'sobolev') {
-    const x = out.x = uniform(B * n, 12, -1, 1);
+    const x = uniform(B * n, 12, -1, 1);
+    out.x = x;
     out.g = new Float64Array(B); out.gx = new Float64Array(B); out.gy = new Float64Array(B);
     for (let p = 0; p < B; p++) {
       const a = x[2 * p], b = x[2 * p + 1];
@@ -56,7 +57,8 @@ export function problem(id) {
       out.gy[p] = -PI * Math.sin(PI * a) * Math.sin(PI * b);
     }
   } else if (w.loss === 'laplacian') {
-    const x = out.x = uniform(B * n, 13, n === 2 ? 0 : -1, 1);
+    const x = uniform(B * n, 13, n === 2 ? 0 : -1, 1);
+    out.x = x;
     out.f = new Float64Array(B);
     for (let p = 0; p < B; p++) out.f[p] = n === 2 ? 2 * PI * PI * Math.sin(PI * x[2 * p]) * Math.sin(PI * x[2 * p + 1]) : -1;
     if (w.boundary) {

@@ -16,7 +16,10 @@ for (let k = 0; k < 128; k++) {
   nx.push(Math.cos(a)); ny.push(Math.sin(a));
 }
 let s = 99;
-const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return (s / 2 ** 32) * 2 - 1;
+};
 const square = Array.from({ length: 1024 }, () => [rand(), rand()]);
 
 const net = new Mlp({ sizes: [2, 64, 64, 1], activation: 'tanh', dtype: 'float64', seed: 4 });

@@ -13,7 +13,10 @@ const steps = Number(process.env.STEPS ?? 4000);
 const N = 256;
 const points = [], value = [], dx = [], dy = [];
 let s = 12345;
-const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return (s / 2 ** 32) * 2 - 1;
+};
 for (let i = 0; i < N; i++) {
   const x = rand(), y = rand();
   points.push([x, y]); value.push(g(x, y)); dx.push(gx(x, y)); dy.push(gy(x, y));

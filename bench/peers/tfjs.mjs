@@ -61,9 +61,9 @@ export function build(P, params, { lr = 1e-4, builtinTanh = false } = {}) {
   const col = (a) => tf.tensor2d(Float32Array.from(a), [a.length, 1]);
   const data = {};
   if (P.loss === 'derivative') data.c = col(P.c);
-  if (P.loss === 'sobolev') data.g = col(P.g), data.dg = tf.concat([col(P.gx), col(P.gy)], 1);
+  if (P.loss === 'sobolev') { data.g = col(P.g); data.dg = tf.concat([col(P.gx), col(P.gy)], 1); }
   if (P.loss === 'laplacian') data.f = col(P.f);
-  if (P.xb) data.xb = tf.tensor2d(Float32Array.from(P.xb), [P.xb.length / n, n]), data.ub = col(P.ub);
+  if (P.xb) { data.xb = tf.tensor2d(Float32Array.from(P.xb), [P.xb.length / n, n]); data.ub = col(P.ub); }
   const nu = tf.scalar(P.loss === 'burgers' ? 0.01 / Math.PI : 0);
 
   const loss = () => {

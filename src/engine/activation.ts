@@ -12,7 +12,7 @@ export const ACTIVATIONS: readonly Activation[] = Object.keys(IDS) as Activation
 
 /** The core's id for an activation, or an error naming the argument and the choices. */
 export function activationId(name: unknown, argument: string): number {
-  if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(IDS, name)) return IDS[name as Activation];
+  if (typeof name === 'string' && Object.hasOwn(IDS, name)) return IDS[name as Activation];
   throw new JetfitError(`${argument}: unknown activation ${quoted(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
 }
 

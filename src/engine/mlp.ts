@@ -517,7 +517,7 @@ export class Mlp {
           for (let i = 0; i < n; i++) J[(p * m + k) * n + i] = v[o + i]!;
         }
       } else {
-        spec.dirs.forEach((i, d) => block(1 + d, J, n, i));
+        spec.dirs.forEach((i, d) => { block(1 + d, J, n, i); });
       }
       r.jacobian = J;
     }
@@ -596,7 +596,7 @@ export class Mlp {
       for (let p = 0; p < B; p++) for (let j = 0; j < m; j++) v[o + p * mP + j]! += scale * src[(p * m + j) * stride + offset]!;
     };
     if (c.y) add(0, c.y, 1, 0);
-    if (c.jacobian) spec.dirs.forEach((i, d) => add(1 + d, c.jacobian!, n, i));
+    if (c.jacobian) spec.dirs.forEach((i, d) => { add(1 + d, c.jacobian!, n, i); });
     if (c.hessianDiag) for (let i = 0; i < n; i++) add(1 + nd + pairIndex(spec, i, i), c.hessianDiag, n, i);
     if (c.hessian) {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) add(1 + nd + pairIndex(spec, i, j), c.hessian, n * n, i * n + j);

@@ -33,7 +33,7 @@ export function hasRelaxedSimd(): boolean {
 
 function describe(source: unknown): string {
   if (source === null) return 'null';
-  if (typeof source === 'string') return `the string ${JSON.stringify(source.length > 80 ? source.slice(0, 77) + '...' : source)}`;
+  if (typeof source === 'string') return `the string ${JSON.stringify(source.length > 80 ? `${source.slice(0, 77)}...` : source)}`;
   if (typeof source !== 'object') return `a ${typeof source}`;
   const name = (source as { constructor?: { name?: string } }).constructor?.name;
   return name ? `a ${name}` : 'an object';

@@ -98,7 +98,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     const values = new Float64Array(size);
     trainables.unpackVector([...r.params, ...r.scalars], values);
     trainables.load(values);
-    terms.forEach((t, i) => t.restoreSamplers(r.samplers[i]!));
+    terms.forEach((t, i) => { t.restoreSamplers(r.samplers[i]!); });
     resumeOptimizer = r.optimizer;
   }
 

@@ -38,18 +38,18 @@ class StateBuffers {
     this.scalarCopies = scalars.map((a) => new Float64Array(a.length));
   }
   save(): void {
-    this.names.forEach((n, i) => this.copies[i]!.set(this.t.net.stateBuffer(n)));
-    this.scalars.forEach((a, i) => this.scalarCopies[i]!.set(a));
+    this.names.forEach((n, i) => { this.copies[i]!.set(this.t.net.stateBuffer(n)); });
+    this.scalars.forEach((a, i) => { this.scalarCopies[i]!.set(a); });
   }
   restore(): void {
-    this.names.forEach((n, i) => this.t.net.stateBuffer(n).set(this.copies[i]!));
-    this.scalars.forEach((a, i) => a.set(this.scalarCopies[i]!));
+    this.names.forEach((n, i) => { this.t.net.stateBuffer(n).set(this.copies[i]!); });
+    this.scalars.forEach((a, i) => { a.set(this.scalarCopies[i]!); });
   }
   serialize(): number[][] {
     return this.names.map((n, i) => this.t.pack(this.t.net.stateBuffer(n), this.scalars[i]!));
   }
   deserialize(buffers: readonly number[][]): void {
-    this.names.forEach((n, i) => this.t.unpack(buffers[i]!, this.t.net.stateBuffer(n), this.scalars[i]!));
+    this.names.forEach((n, i) => { this.t.unpack(buffers[i]!, this.t.net.stateBuffer(n), this.scalars[i]!); });
   }
 }
 

@@ -4,7 +4,7 @@ import { checkKeys, describe } from '../check.js';
 import { JetfitError } from '../errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import { Dataset, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
-import { Field, Loss, Parameter, type FieldContext } from '../fields/field.js';
+import { Field, Loss, type Parameter, type FieldContext } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
 
 /** What a loss function receives: the fields of its term's batch. */

@@ -68,7 +68,10 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   if (!Array.isArray(s.samplers) || s.samplers.length !== terms.length) {
     throw new JetfitError(`resume.samplers: expected ${terms.length} (one per term), got ${Array.isArray(s.samplers) ? s.samplers.length : describe(s.samplers)}`);
   }
-  terms.forEach((term, i) => term.checkSamplerStates(s.samplers![i], `resume.samplers[${i}]`));
+  for (let i = 0; i < terms.length; i++) {
+    const term: Term = terms[i]!;
+    term.checkSamplerStates(s.samplers[i], `resume.samplers[${i}]`);
+  }
   checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
 }
 

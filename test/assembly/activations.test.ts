@@ -58,7 +58,7 @@ describe('activations', () => {
       }
       const f32 = run('float32', id, Z);
       const f64 = [s!, s1!, s2!, s3!];
-      f32.forEach((a, k) => expect(relError(a, f64[k]!, 1)).toBeLessThan(2e-6));
+      f32.forEach((a, k) => { expect(relError(a, f64[k]!, 1)).toBeLessThan(2e-6); });
     });
   });
 });

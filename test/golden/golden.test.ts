@@ -10,7 +10,7 @@ const combos = [['relaxed', 'float32'], ['relaxed', 'float64'], ['simd', 'float3
 const results = new Map<string, Record<string, string>>();
 beforeAll(async () => {
   const all = await Promise.all(combos.map(([build, dtype]) => goldenHashes(build, dtype)));
-  combos.forEach(([build, dtype], i) => results.set(`${build} ${dtype}`, all[i]!));
+  combos.forEach(([build, dtype], i) => { results.set(`${build} ${dtype}`, all[i]!); });
 }, 900_000);
 
 for (const [build, dtype] of combos) {

@@ -10,7 +10,13 @@ import { fit, init, mean, mse, Mlp, Random } from '../../dist/index.js';
 import { fitOptions, WORKLOADS } from '../../bench/workloads.mjs';
 
 const PI = Math.PI;
-const lcg = (seed) => { let s = seed; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1; };
+const lcg = (seed) => {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  };
+};
 
 const EXAMPLES = {
   'derivative-only': () => {
