@@ -26,8 +26,12 @@ async function measureRepeats(name, fn) {
   const repeats = quick ? 1 : 5;
   const out = [];
   for (let r = 0; r < repeats; r++) {
-    const bench = new Bench({ time: time / repeats, iterations: quick ? 1 : 5,
-      warmupTime: quick || r > 0 ? 0 : 300, warmupIterations: quick || r > 0 ? 0 : 20 });
+    const bench = new Bench({
+      time: time / repeats,
+      iterations: quick ? 1 : 5,
+      warmupTime: quick || r > 0 ? 0 : 300,
+      warmupIterations: quick || r > 0 ? 0 : 20,
+    });
     bench.add(name, fn);
     await bench.run();
     const res = bench.tasks[0].result;
@@ -47,7 +51,8 @@ function jsGemm(a, b, c, M, N, K) {
     const ci = i * N;
     for (let j = 0; j < N; j++) c[ci + j] = 0;
     for (let k = 0; k < K; k++) {
-      const aik = a[i * K + k], bk = k * N;
+      const aik = a[i * K + k],
+        bk = k * N;
       for (let j = 0; j < N; j++) c[ci + j] += aik * b[bk + j];
     }
   }
@@ -77,11 +82,19 @@ for (const [build, file] of builds) {
       const ms = await measure(label, gemm.run);
       let js = '';
       if (label === '256³' && build === 'simd') {
-        const a = new T(M * K).map((_, i) => Math.sin(i)), b = new T(K * N).map((_, i) => Math.cos(i)), c = new T(M * N);
+        const a = new T(M * K).map((_, i) => Math.sin(i)),
+          b = new T(K * N).map((_, i) => Math.cos(i)),
+          c = new T(M * N);
         const jsMs = await measure('js', () => jsGemm(a, b, c, M, N, K));
-        js = (2 * M * N * K / jsMs / 1e6).toFixed(2);
+        js = ((2 * M * N * K) / jsMs / 1e6).toFixed(2);
       }
-      gemmRows.push({ build, dtype, shape: label, 'GFLOP/s': (2 * M * N * K / ms / 1e6).toFixed(1), ...(js ? { 'plain JS GFLOP/s': js } : {}) });
+      gemmRows.push({
+        build,
+        dtype,
+        shape: label,
+        'GFLOP/s': ((2 * M * N * K) / ms / 1e6).toFixed(1),
+        ...(js ? { 'plain JS GFLOP/s': js } : {}),
+      });
     }
   }
 }
@@ -98,11 +111,13 @@ for (const [id, dtype] of runs) {
   const { median: stepMs, best: stepBest } = await measureRepeats(`${id} step`, () => w.step());
   const t = torch?.[`${id}:${dtype === 'float64' ? 'f64' : 'f32'}`];
   rows.push({
-    workload: id, dtype, loss: WORKLOADS[id].loss,
-    'evaluate points/s': Math.round(WORKLOADS[id].batch / evalMs * 1000),
+    workload: id,
+    dtype,
+    loss: WORKLOADS[id].loss,
+    'evaluate points/s': Math.round((WORKLOADS[id].batch / evalMs) * 1000),
     'step ms (median)': stepMs.toFixed(3),
     'step ms (best)': stepBest.toFixed(3),
-    'gradient points/s': Math.round(WORKLOADS[id].batch / stepMs * 1000),
+    'gradient points/s': Math.round((WORKLOADS[id].batch / stepMs) * 1000),
     'steps/s': (1000 / stepMs).toFixed(1),
     'GFLOP/s (best)': (w.flops() / stepBest / 1e6).toFixed(1),
     ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? `${(t / stepMs).toFixed(2)}x` : '-' } : {}),

@@ -18,20 +18,32 @@ async function best(fn, repeats) {
 const rows = [];
 for (const [id, dtype] of runs) {
   const w = prepare(id, dtype);
-  const steps = quick ? 3 : Math.max(10, Math.round(300 / (WORKLOADS[id].batch * WORKLOADS[id].sizes[1] / 20000)));
-  const engineMs = await best(async () => {
-    for (let i = 0; i < 3; i++) w.engineStep();
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) w.engineStep();
-    return (performance.now() - t0) / steps;
-  }, quick ? 1 : 5);
+  const steps = quick ? 3 : Math.max(10, Math.round(300 / ((WORKLOADS[id].batch * WORKLOADS[id].sizes[1]) / 20000)));
+  const engineMs = await best(
+    async () => {
+      for (let i = 0; i < 3; i++) w.engineStep();
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) w.engineStep();
+      return (performance.now() - t0) / steps;
+    },
+    quick ? 1 : 5,
+  );
   const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
   const options = { ...fitOptions(id), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
-  const fitMs = await best(async () => {
-    const h = await fit(net, { ...options, steps: steps + 3 });
-    return (h.time.at(-1) - h.time[2]) * 1000 / steps;
-  }, quick ? 1 : 5);
-  rows.push({ workload: id, dtype, 'engine ms/step': engineMs.toFixed(3), 'fit ms/step': fitMs.toFixed(3), 'fit overhead': `${((fitMs / engineMs - 1) * 100).toFixed(1)}%` });
+  const fitMs = await best(
+    async () => {
+      const h = await fit(net, { ...options, steps: steps + 3 });
+      return ((h.time.at(-1) - h.time[2]) * 1000) / steps;
+    },
+    quick ? 1 : 5,
+  );
+  rows.push({
+    workload: id,
+    dtype,
+    'engine ms/step': engineMs.toFixed(3),
+    'fit ms/step': fitMs.toFixed(3),
+    'fit overhead': `${((fitMs / engineMs - 1) * 100).toFixed(1)}%`,
+  });
   net.dispose();
   w.net.dispose();
 }

@@ -6,18 +6,24 @@ import { readFileSync } from 'node:fs';
 
 /** A fresh instance of dist/<file> (it has no imports) with a bump allocator. */
 export async function rawCore(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(file.startsWith('/') ? file : new URL(`../dist/${file}`, import.meta.url)), {});
+  const { instance } = await WebAssembly.instantiate(
+    readFileSync(file.startsWith('/') ? file : new URL(`../dist/${file}`, import.meta.url)),
+    {},
+  );
   const ex = instance.exports;
   let top = (ex.heap_base() + 63) & ~63;
   return {
     ex,
     alloc(bytes) {
-      const p = top; top += Math.ceil(bytes / 64) * 64;
+      const p = top;
+      top += Math.ceil(bytes / 64) * 64;
       const need = top - ex.memory.buffer.byteLength;
       if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
       return p;
     },
-    reset() { top = (ex.heap_base() + 63) & ~63; },
+    reset() {
+      top = (ex.heap_base() + 63) & ~63;
+    },
   };
 }
 
@@ -31,12 +37,14 @@ export function gemmCase(core, dtype, M, N, K, transposed = false, quick = false
   const S = dtype === 'float64' ? 8 : 4;
   const T = dtype === 'float64' ? Float64Array : Float32Array;
   core.reset();
-  const pa = core.alloc(M * K * S), pb = core.alloc(K * N * S), pc = core.alloc(M * N * S);
+  const pa = core.alloc(M * K * S),
+    pb = core.alloc(K * N * S),
+    pc = core.alloc(M * N * S);
   const v = new T(core.ex.memory.buffer);
   for (let i = 0; i < M * K; i++) v[pa / S + i] = Math.sin(i);
   for (let i = 0; i < K * N; i++) v[pb / S + i] = Math.cos(i);
   const fn = dtype === 'float64' ? core.ex.gemm_f64 : core.ex.gemm_f32;
   const run = () => fn(pa, transposed ? 1 : K, transposed ? M : 1, pb, N, pc, N, M, N, K, 1, 0);
-  if (!quick) for (const t0 = performance.now(); performance.now() - t0 < 300;) run();
+  if (!quick) for (const t0 = performance.now(); performance.now() - t0 < 300; ) run();
   return { run, flops: 2 * M * N * K };
 }

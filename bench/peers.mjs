@@ -39,7 +39,11 @@ const peersDir = fileURLToPath(new URL('./peers/', import.meta.url));
 function peersInstalled() {
   const { dependencies } = JSON.parse(readFileSync(`${peersDir}package.json`, 'utf8'));
   return Object.entries(dependencies).every(([name, version]) => {
-    try { return JSON.parse(readFileSync(`${peersDir}node_modules/${name}/package.json`, 'utf8')).version === version; } catch { return false; }
+    try {
+      return JSON.parse(readFileSync(`${peersDir}node_modules/${name}/package.json`, 'utf8')).version === version;
+    } catch {
+      return false;
+    }
   });
 }
 if (peerKeys.length && !peersInstalled()) {
@@ -49,7 +53,8 @@ if (peerKeys.length && !peersInstalled()) {
 }
 const tfjs = peerKeys.some((k) => k.startsWith('tfjs')) ? await import('./peers/tfjs.mjs') : null;
 const jax = peerKeys.includes('jax-js') ? await import('./peers/jax.mjs') : null;
-for (const k of peerKeys) if (!['tfjs-wasm', 'tfjs-cpu', 'jax-js'].includes(k)) throw new Error(`--peers: unknown peer ${k}; expected tfjs-wasm, tfjs-cpu, jax-js`);
+for (const k of peerKeys)
+  if (!['tfjs-wasm', 'tfjs-cpu', 'jax-js'].includes(k)) throw new Error(`--peers: unknown peer ${k}; expected tfjs-wasm, tfjs-cpu, jax-js`);
 
 const info = await init();
 const versions = { jetfit: `jetfit (${info.build} build)` };
@@ -65,18 +70,28 @@ for (const dtype of ['float32', 'float64']) {
   const g = gemmCase(core, dtype, 256, 256, 256, false, quick);
   const times = [];
   for (let r = 0; r < (quick ? 1 : 7); r++) {
-    const t0 = performance.now(), k = quick ? 1 : 40;
+    const t0 = performance.now(),
+      k = quick ? 1 : 40;
     for (let i = 0; i < k; i++) g.run();
     times.push((performance.now() - t0) / k);
   }
   gemmGflops[dtype] = g.flops / Math.min(...times) / 1e6;
 }
-console.log(`GEMM kernel 256³: float32 ${gemmGflops.float32.toFixed(1)} GFLOP/s, float64 ${gemmGflops.float64.toFixed(1)} GFLOP/s (best of 7)\n`);
+console.log(
+  `GEMM kernel 256³: float32 ${gemmGflops.float32.toFixed(1)} GFLOP/s, float64 ${gemmGflops.float64.toFixed(1)} GFLOP/s (best of 7)\n`,
+);
 
 // ---- one system under test: run k training steps, return their ms ----
 function rel(a, b) {
-  let d = 0, s = 0;
-  a.forEach((layer, l) => { for (const k of ['W', 'b']) for (let i = 0; i < layer[k].length; i++) { d += (layer[k][i] - b[l][k][i]) ** 2; s += b[l][k][i] ** 2; } });
+  let d = 0,
+    s = 0;
+  a.forEach((layer, l) => {
+    for (const k of ['W', 'b'])
+      for (let i = 0; i < layer[k].length; i++) {
+        d += (layer[k][i] - b[l][k][i]) ** 2;
+        s += b[l][k][i] ** 2;
+      }
+  });
   return Math.sqrt(d / s);
 }
 const fmt = (x) => x.toExponential(1);
@@ -114,17 +129,20 @@ function peerSystem(peer, P, params, label) {
 
 /** warm-up (up to 20 steps or ~1.5 s; one step where a step takes seconds) and an estimate of one step's ms */
 async function warmUp(system) {
-  let done = 0, ms = 0;
+  let done = 0,
+    ms = 0;
   while (done < (quick ? 1 : 20) && (done < 2 || ms < 1500) && !(done === 1 && ms > 3000)) {
     const r = await system.steps(1);
-    done++; ms += r.ms;
+    done++;
+    ms += r.ms;
   }
   return ms / done;
 }
 
 /** median of `repeats` repeats, each at least repeatMs long (at least one step) */
 async function timeRepeats(systems, order, repeatCount = repeats) {
-  const estimate = {}, per = Object.fromEntries(order.map((k) => [k, []]));
+  const estimate = {},
+    per = Object.fromEntries(order.map((k) => [k, []]));
   for (const k of order) estimate[k] = await warmUp(systems[k]);
   for (let r = 0; r < repeatCount; r++) {
     // rotate the order so that no system always runs first
@@ -137,14 +155,16 @@ async function timeRepeats(systems, order, repeatCount = repeats) {
   }
   const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   const base = per['jetfit float32'];
-  return Object.fromEntries(order.map((k) => {
-    const t = [...per[k]].sort((a, b) => a - b);
-    // Each repeat times every system back to back, so the ratio within a repeat sees the
-    // same machine; its median is steadier than the ratio of the medians on a host whose
-    // speed drifts from minute to minute.
-    const paired = base && k !== 'jetfit float32' ? median(per[k].map((ms, r) => ms / base[r])) : undefined;
-    return [k, { median: t[t.length >> 1], best: t[0], repeats: per[k], ...(paired ? { pairedRatio: paired } : {}) }];
-  }));
+  return Object.fromEntries(
+    order.map((k) => {
+      const t = [...per[k]].sort((a, b) => a - b);
+      // Each repeat times every system back to back, so the ratio within a repeat sees the
+      // same machine; its median is steadier than the ratio of the medians on a host whose
+      // speed drifts from minute to minute.
+      const paired = base && k !== 'jetfit float32' ? median(per[k].map((ms, r) => ms / base[r])) : undefined;
+      return [k, { median: t[t.length >> 1], best: t[0], repeats: per[k], ...(paired ? { pairedRatio: paired } : {}) }];
+    }),
+  );
 }
 
 // ---- the workloads ----
@@ -155,7 +175,8 @@ const GEMM = 'GEMM kernel 256³';
 for (const id of ids) {
   const P = problem(id);
   // the reference: jetfit float64 at the float32 network's initial parameters
-  const w32 = prepare(id, 'float32'), ref = prepare(id, 'float64');
+  const w32 = prepare(id, 'float32'),
+    ref = prepare(id, 'float64');
   const params = w32.net.getParams();
   ref.net.setParams(params);
   const reference = ref.lossAndGradient();
@@ -166,10 +187,12 @@ for (const id of ids) {
     const a = { loss: Math.abs(loss / reference.loss - 1), gradient: rel(gradient, reference.gradient) };
     agreement[name] = a;
     a.agrees = a.loss < AGREE && a.gradient < AGREE;
-    if (!a.agrees) console.warn(`${name} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
+    if (!a.agrees)
+      console.warn(`${name} on ${id} DISAGREES with jetfit float64: loss ${fmt(a.loss)}, gradient ${fmt(a.gradient)} (relative)`);
   };
   compare('jetfit float32', w32.lossAndGradient());
-  w32.net.dispose(); ref.net.dispose();
+  w32.net.dispose();
+  ref.net.dispose();
 
   const systems = { 'jetfit float32': jetfitSystem(id, 'float32', params), 'jetfit float64': jetfitSystem(id, 'float64', params) };
   if (tfjs && peerKeys.includes('tfjs-wasm')) systems['TF.js wasm'] = peerSystem(tfjs, P, params, 'TF.js wasm');
@@ -183,7 +206,11 @@ for (const id of ids) {
   // compared with the kernel's on the same machine state.
   const gemm256 = gemmCase(core, 'float32', 256, 256, 256, false, true);
   systems[GEMM] = {
-    async steps(k) { const t0 = performance.now(); for (let i = 0; i < k; i++) gemm256.run(); return { ms: performance.now() - t0, steps: k }; },
+    async steps(k) {
+      const t0 = performance.now();
+      for (let i = 0; i < k; i++) gemm256.run();
+      return { ms: performance.now() - t0, steps: k };
+    },
     dispose() {},
   };
   const order = Object.keys(systems);
@@ -216,32 +243,48 @@ for (const id of ids) {
   w.net.dispose();
   const g = timing[GEMM];
   delete timing[GEMM];
-  const gemm = { gflops: 2 * 256 ** 3 / g.median / 1e6, stepShare: flops / (2 * 256 ** 3) * g.pairedRatio };
-  const row = { workload: id, what: WORKLOADS[id].what, flops, gemm, timing, agreement, torch: { f32: torch[`${id}:f32`], f64: torch[`${id}:f64`] } };
+  const gemm = { gflops: (2 * 256 ** 3) / g.median / 1e6, stepShare: (flops / (2 * 256 ** 3)) * g.pairedRatio };
+  const row = {
+    workload: id,
+    what: WORKLOADS[id].what,
+    flops,
+    gemm,
+    timing,
+    agreement,
+    torch: { f32: torch[`${id}:f32`], f64: torch[`${id}:f64`] },
+  };
   results.push(row);
   printWorkload(row);
 }
 
 function printWorkload({ workload, what, timing, agreement, torch: pt, flops, gemm }) {
-  const j32 = timing['jetfit float32'].median, j64 = timing['jetfit float64'].median;
+  const j32 = timing['jetfit float32'].median,
+    j64 = timing['jetfit float64'].median;
   const rows = [];
-  const add = (system, ms, versus) => rows.push({
-    system, 'ms/step (median)': ms < 10 ? ms.toFixed(3) : ms.toFixed(1), 'steps/s': (1000 / ms).toFixed(ms > 100 ? 2 : 1),
-    'jetfit is': versus === undefined ? '' : `${times(versus)} faster`,
-    'loss rel. diff': agreement[system] ? fmt(agreement[system].loss) : '',
-    'gradient rel. diff': agreement[system] ? fmt(agreement[system].gradient) : '',
-    agrees: agreement[system] ? (agreement[system].agrees === false ? 'NO' : 'yes') : '',
-  });
+  const add = (system, ms, versus) =>
+    rows.push({
+      system,
+      'ms/step (median)': ms < 10 ? ms.toFixed(3) : ms.toFixed(1),
+      'steps/s': (1000 / ms).toFixed(ms > 100 ? 2 : 1),
+      'jetfit is': versus === undefined ? '' : `${times(versus)} faster`,
+      'loss rel. diff': agreement[system] ? fmt(agreement[system].loss) : '',
+      'gradient rel. diff': agreement[system] ? fmt(agreement[system].gradient) : '',
+      agrees: agreement[system] ? (agreement[system].agrees === false ? 'NO' : 'yes') : '',
+    });
   add('jetfit float32', j32);
   add('jetfit float64', j64);
   for (const k of Object.keys(timing)) if (!k.startsWith('jetfit')) add(k, timing[k].median, speedup(timing, k));
   if (pt.f32) add('PyTorch float32 (JSON)', pt.f32, pt.f32 / j32);
   if (pt.f64) add('PyTorch float64 (JSON) vs jetfit float64', pt.f64, pt.f64 / j64);
-  console.log(`${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs, ${(100 * gemm.stepShare).toFixed(0)}% of the GEMM kernel's ${gemm.gflops.toFixed(1)} at 256³ in the same repeats; float64/float32 ${speedup(timing, 'jetfit float64').toFixed(2)}`);
+  console.log(
+    `${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs, ${(100 * gemm.stepShare).toFixed(0)}% of the GEMM kernel's ${gemm.gflops.toFixed(1)} at 256³ in the same repeats; float64/float32 ${speedup(timing, 'jetfit float64').toFixed(2)}`,
+  );
   console.table(rows);
   const untimed = Object.entries(agreement).filter(([, a]) => a.untimed);
   for (const [k, a] of untimed) {
-    console.log(`  ${k} (not timed; the peer above uses the rebuilt tanh): ${a.throws ? `throws "${a.throws}"` : `gradient rel. diff ${fmt(a.gradient)}`}`);
+    console.log(
+      `  ${k} (not timed; the peer above uses the rebuilt tanh): ${a.throws ? `throws "${a.throws}"` : `gradient rel. diff ${fmt(a.gradient)}`}`,
+    );
   }
   if (agreement['jetfit fit()']) console.log(`  jetfit fit(): loss at step 1 rel. diff ${fmt(agreement['jetfit fit()'].loss)}`);
   console.log('');
@@ -252,15 +295,24 @@ const systemsSeen = [...new Set(results.flatMap((r) => Object.keys(r.timing)))];
 const header = ['', ...results.map((r) => r.workload)];
 const line = (cells) => `| ${cells.join(' | ')} |`;
 const md = [
-  '# jetfit against its peers: one training step (ms, median of repeats)', '',
+  '# jetfit against its peers: one training step (ms, median of repeats)',
+  '',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, one thread. ${Object.values(versions).join('; ')}.`,
-  `GEMM kernel 256³: float32 ${gemmGflops.float32.toFixed(1)} GFLOP/s, float64 ${gemmGflops.float64.toFixed(1)} GFLOP/s.`, '',
-  line(header), line(header.map(() => '---')),
+  `GEMM kernel 256³: float32 ${gemmGflops.float32.toFixed(1)} GFLOP/s, float64 ${gemmGflops.float64.toFixed(1)} GFLOP/s.`,
+  '',
+  line(header),
+  line(header.map(() => '---')),
 ];
-for (const s of systemsSeen) md.push(line([s, ...results.map((r) => r.timing[s] ? fmtMs(r.timing[s].median) : '')]));
-if (results.some((r) => r.torch.f32)) md.push(line(['PyTorch float32', ...results.map((r) => r.torch.f32 ? fmtMs(r.torch.f32) : '')]));
-if (results.some((r) => r.torch.f64)) md.push(line(['PyTorch float64', ...results.map((r) => r.torch.f64 ? fmtMs(r.torch.f64) : '')]));
-md.push('', 'jetfit float32 is this many times faster (median over the repeats of the ratio within a repeat; PyTorch: ratio of the medians, from its own run):', '', line(header), line(header.map(() => '---')));
+for (const s of systemsSeen) md.push(line([s, ...results.map((r) => (r.timing[s] ? fmtMs(r.timing[s].median) : ''))]));
+if (results.some((r) => r.torch.f32)) md.push(line(['PyTorch float32', ...results.map((r) => (r.torch.f32 ? fmtMs(r.torch.f32) : ''))]));
+if (results.some((r) => r.torch.f64)) md.push(line(['PyTorch float64', ...results.map((r) => (r.torch.f64 ? fmtMs(r.torch.f64) : ''))]));
+md.push(
+  '',
+  'jetfit float32 is this many times faster (median over the repeats of the ratio within a repeat; PyTorch: ratio of the medians, from its own run):',
+  '',
+  line(header),
+  line(header.map(() => '---')),
+);
 for (const s of [...systemsSeen.filter((s) => !s.startsWith('jetfit')), 'PyTorch float32']) {
   const cells = results.map((r) => {
     const ms = s === 'PyTorch float32' ? r.torch.f32 : r.timing[s]?.median;
@@ -269,29 +321,57 @@ for (const s of [...systemsSeen.filter((s) => !s.startsWith('jetfit')), 'PyTorch
   if (cells.some(Boolean)) md.push(line([s, ...cells]));
 }
 md.push(line(['jetfit float64 / float32', ...results.map((r) => speedup(r.timing, 'jetfit float64').toFixed(2))]));
-md.push(line(['jetfit float32 GFLOP/s (% of GEMM 256³ in the same repeats)', ...results.map((r) => {
-  const g = r.flops / r.timing['jetfit float32'].median / 1e6;
-  return `${g.toFixed(1)} (${(100 * r.gemm.stepShare).toFixed(0)}%)`;
-})]));
-md.push('', 'Agreement with jetfit float64 at the same parameters (relative difference of the loss / of the whole parameter gradient):', '',
-  line(header), line(header.map(() => '---')));
+md.push(
+  line([
+    'jetfit float32 GFLOP/s (% of GEMM 256³ in the same repeats)',
+    ...results.map((r) => {
+      const g = r.flops / r.timing['jetfit float32'].median / 1e6;
+      return `${g.toFixed(1)} (${(100 * r.gemm.stepShare).toFixed(0)}%)`;
+    }),
+  ]),
+);
+md.push(
+  '',
+  'Agreement with jetfit float64 at the same parameters (relative difference of the loss / of the whole parameter gradient):',
+  '',
+  line(header),
+  line(header.map(() => '---')),
+);
 const checked = [...new Set(results.flatMap((r) => Object.keys(r.agreement)))];
 for (const s of checked) {
-  md.push(line([s, ...results.map((r) => {
-    const a = r.agreement[s];
-    if (!a) return '';
-    if (a.throws) return 'throws';
-    return Number.isNaN(a.gradient) ? `${fmt(a.loss)} / –` : Number.isNaN(a.loss) ? `– / ${fmt(a.gradient)}` : `${fmt(a.loss)} / ${fmt(a.gradient)}`;
-  })]));
+  md.push(
+    line([
+      s,
+      ...results.map((r) => {
+        const a = r.agreement[s];
+        if (!a) return '';
+        if (a.throws) return 'throws';
+        return Number.isNaN(a.gradient)
+          ? `${fmt(a.loss)} / –`
+          : Number.isNaN(a.loss)
+            ? `– / ${fmt(a.gradient)}`
+            : `${fmt(a.loss)} / ${fmt(a.gradient)}`;
+      }),
+    ]),
+  );
 }
 /** how many times faster jetfit float32 is than system k: the paired ratio where there is one */
-function speedup(timing, k) { return timing[k].pairedRatio ?? timing[k].median / timing['jetfit float32'].median; }
-function times(x) { return `${x.toFixed(x < 10 ? 2 : 1)}x`; }
-function fmtMs(ms) { return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0); }
+function speedup(timing, k) {
+  return timing[k].pairedRatio ?? timing[k].median / timing['jetfit float32'].median;
+}
+function times(x) {
+  return `${x.toFixed(x < 10 ? 2 : 1)}x`;
+}
+function fmtMs(ms) {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
 
 console.log(md.slice(4).join('\n'));
 mkdirSync(outDir, { recursive: true });
 const base = quick ? 'peers-quick' : 'peers';
-writeFileSync(`${outDir}/${base}.json`, JSON.stringify({ date: new Date().toISOString(), machine, versions, gemmGflops, results }, null, 1));
+writeFileSync(
+  `${outDir}/${base}.json`,
+  JSON.stringify({ date: new Date().toISOString(), machine, versions, gemmGflops, results }, null, 1),
+);
 writeFileSync(`${outDir}/${base}.md`, `${md.join('\n')}\n`);
 console.log(`\nwrote ${outDir}/${base}.json and ${base}.md`);

@@ -8,11 +8,12 @@ export function readTorch(...files) {
   for (const file of files) {
     if (!file || !existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8'));
-    for (const cfg of data.configs ?? [data]) for (const r of cfg.rows ?? []) {
-      if ((cfg.threads ?? r.threads) !== 1 || !(r.ms_per_step > 0)) continue;
-      const key = `${r.workload}:${r.dtype ?? cfg.dtype}`;
-      out[key] = Math.min(out[key] ?? Infinity, r.ms_per_step);
-    }
+    for (const cfg of data.configs ?? [data])
+      for (const r of cfg.rows ?? []) {
+        if ((cfg.threads ?? r.threads) !== 1 || !(r.ms_per_step > 0)) continue;
+        const key = `${r.workload}:${r.dtype ?? cfg.dtype}`;
+        out[key] = Math.min(out[key] ?? Infinity, r.ms_per_step);
+      }
   }
   return out;
 }

@@ -25,7 +25,7 @@ function uniform(n, seed, lo = 0, hi = 1) {
  * mean((u_t + u u_x − ν u_xx)²) + mean((u − u₀)²) on the initial/boundary points.
  */
 export const WORKLOADS = {
-  W1: { sizes: [1, 64, 64, 1], batch: 256, loss: 'derivative', what: 'f from f\' alone' },
+  W1: { sizes: [1, 64, 64, 1], batch: 256, loss: 'derivative', what: "f from f' alone" },
   W2: { sizes: [2, 64, 64, 64, 1], batch: 512, loss: 'sobolev', what: 'value + gradient' },
   W3: { sizes: [2, 50, 50, 50, 50, 1], batch: 1024, boundary: 256, loss: 'laplacian', what: 'Poisson, Laplacian' },
   W4: { sizes: [2, 256, 256, 256, 1], batch: 1024, loss: 'sobolev', what: 'wide Sobolev' },
@@ -41,7 +41,8 @@ export const WORKLOADS = {
 export function problem(id) {
   const w = WORKLOADS[id];
   if (!w) throw new Error(`unknown workload ${id}; expected one of ${Object.keys(WORKLOADS).join(', ')}`);
-  const n = w.sizes[0], B = w.batch;
+  const n = w.sizes[0],
+    B = w.batch;
   const out = { id, ...w, n, B };
   if (w.loss === 'derivative') {
     out.x = uniform(B, 11, -PI, PI);
@@ -49,9 +50,12 @@ export function problem(id) {
   } else if (w.loss === 'sobolev') {
     const x = uniform(B * n, 12, -1, 1);
     out.x = x;
-    out.g = new Float64Array(B); out.gx = new Float64Array(B); out.gy = new Float64Array(B);
+    out.g = new Float64Array(B);
+    out.gx = new Float64Array(B);
+    out.gy = new Float64Array(B);
     for (let p = 0; p < B; p++) {
-      const a = x[2 * p], b = x[2 * p + 1];
+      const a = x[2 * p],
+        b = x[2 * p + 1];
       out.g[p] = Math.sin(PI * a) * Math.cos(PI * b);
       out.gx[p] = PI * Math.cos(PI * a) * Math.cos(PI * b);
       out.gy[p] = -PI * Math.sin(PI * a) * Math.sin(PI * b);
@@ -62,7 +66,8 @@ export function problem(id) {
     out.f = new Float64Array(B);
     for (let p = 0; p < B; p++) out.f[p] = n === 2 ? 2 * PI * PI * Math.sin(PI * x[2 * p]) * Math.sin(PI * x[2 * p + 1]) : -1;
     if (w.boundary) {
-      const nb = w.boundary, s = uniform(nb, 14);
+      const nb = w.boundary,
+        s = uniform(nb, 14);
       out.xb = new Float64Array(2 * nb);
       for (let k = 0; k < nb; k++) {
         const side = k % 4;
@@ -73,15 +78,26 @@ export function problem(id) {
     }
   } else {
     // (x, t) in [-1, 1] × [0, 1]; initial points at t = 0, boundary points at x = ±1
-    const xs = uniform(B, 15, -1, 1), ts = uniform(B, 16, 0, 1);
+    const xs = uniform(B, 15, -1, 1),
+      ts = uniform(B, 16, 0, 1);
     out.x = new Float64Array(2 * B);
-    for (let p = 0; p < B; p++) { out.x[2 * p] = xs[p]; out.x[2 * p + 1] = ts[p]; }
-    const nb = w.boundary, s = uniform(nb, 17);
+    for (let p = 0; p < B; p++) {
+      out.x[2 * p] = xs[p];
+      out.x[2 * p + 1] = ts[p];
+    }
+    const nb = w.boundary,
+      s = uniform(nb, 17);
     out.xb = new Float64Array(2 * nb);
     out.ub = new Float64Array(nb);
     for (let k = 0; k < nb; k++) {
-      if (k < nb / 2) { out.xb[2 * k] = 2 * s[k] - 1; out.xb[2 * k + 1] = 0; out.ub[k] = -Math.sin(PI * out.xb[2 * k]); }
-      else { out.xb[2 * k] = k % 2 ? 1 : -1; out.xb[2 * k + 1] = s[k]; }
+      if (k < nb / 2) {
+        out.xb[2 * k] = 2 * s[k] - 1;
+        out.xb[2 * k + 1] = 0;
+        out.ub[k] = -Math.sin(PI * out.xb[2 * k]);
+      } else {
+        out.xb[2 * k] = k % 2 ? 1 : -1;
+        out.xb[2 * k + 1] = s[k];
+      }
     }
   }
   return out;
@@ -117,7 +133,11 @@ export function prepare(id, dtype, seed = 1) {
     cot = { jacobian: new X(B) };
     lossOf = (r) => {
       let loss = 0;
-      for (let p = 0; p < B; p++) { const e = r.jacobian[p] - P.c[p]; loss += e * e / B; cot.jacobian[p] = 2 * e / B; }
+      for (let p = 0; p < B; p++) {
+        const e = r.jacobian[p] - P.c[p];
+        loss += (e * e) / B;
+        cot.jacobian[p] = (2 * e) / B;
+      }
       return loss;
     };
   } else if (kind === 'sobolev') {
@@ -126,9 +146,13 @@ export function prepare(id, dtype, seed = 1) {
     lossOf = (r) => {
       let loss = 0;
       for (let p = 0; p < B; p++) {
-        const e = r.y[p] - P.g[p], dx = r.jacobian[2 * p] - P.gx[p], dy = r.jacobian[2 * p + 1] - P.gy[p];
+        const e = r.y[p] - P.g[p],
+          dx = r.jacobian[2 * p] - P.gx[p],
+          dy = r.jacobian[2 * p + 1] - P.gy[p];
         loss += (e * e + dx * dx + dy * dy) / B;
-        cot.y[p] = 2 * e / B; cot.jacobian[2 * p] = 2 * dx / B; cot.jacobian[2 * p + 1] = 2 * dy / B;
+        cot.y[p] = (2 * e) / B;
+        cot.jacobian[2 * p] = (2 * dx) / B;
+        cot.jacobian[2 * p + 1] = (2 * dy) / B;
       }
       return loss;
     };
@@ -137,7 +161,11 @@ export function prepare(id, dtype, seed = 1) {
     cot = { laplacian: new X(B) };
     lossOf = (r) => {
       let loss = 0;
-      for (let p = 0; p < B; p++) { const e = r.laplacian[p] + P.f[p]; loss += e * e / B; cot.laplacian[p] = 2 * e / B; }
+      for (let p = 0; p < B; p++) {
+        const e = r.laplacian[p] + P.f[p];
+        loss += (e * e) / B;
+        cot.laplacian[p] = (2 * e) / B;
+      }
       return loss;
     };
   } else {
@@ -146,27 +174,51 @@ export function prepare(id, dtype, seed = 1) {
     lossOf = (r) => {
       let loss = 0;
       for (let p = 0; p < B; p++) {
-        const u = r.y[p], ux = r.jacobian[2 * p], ut = r.jacobian[2 * p + 1], uxx = r.hessianDiag[2 * p];
-        const e = ut + u * ux - NU * uxx, s = 2 * e / B;
-        loss += e * e / B;
-        cot.y[p] = s * ux; cot.jacobian[2 * p] = s * u; cot.jacobian[2 * p + 1] = s; cot.hessianDiag[2 * p] = -NU * s;
+        const u = r.y[p],
+          ux = r.jacobian[2 * p],
+          ut = r.jacobian[2 * p + 1],
+          uxx = r.hessianDiag[2 * p];
+        const e = ut + u * ux - NU * uxx,
+          s = (2 * e) / B;
+        loss += (e * e) / B;
+        cot.y[p] = s * ux;
+        cot.jacobian[2 * p] = s * u;
+        cot.jacobian[2 * p + 1] = s;
+        cot.hessianDiag[2 * p] = -NU * s;
       }
       return loss;
     };
   }
   let boundary = null;
   if (P.xb) {
-    const nb = P.boundary, cb = { y: new X(nb) };
+    const nb = P.boundary,
+      cb = { y: new X(nb) };
     boundary = {
-      x: X.from(P.xb), cot: cb,
-      lossOf: (r) => { let l = 0; for (let k = 0; k < nb; k++) { const e = r.y[k] - P.ub[k]; l += e * e / nb; cb.y[k] = 2 * e / nb; } return l; },
+      x: X.from(P.xb),
+      cot: cb,
+      lossOf: (r) => {
+        let l = 0;
+        for (let k = 0; k < nb; k++) {
+          const e = r.y[k] - P.ub[k];
+          l += (e * e) / nb;
+          cb.y[k] = (2 * e) / nb;
+        }
+        return l;
+      },
     };
   }
   const cotFixed = Object.fromEntries(Object.entries(cot).map(([k, v]) => [k, v.map((_, i) => Math.sin(i + 1) * 1e-3)]));
   const firstOrder = kind === 'derivative' || kind === 'sobolev';
   const engineColumns = firstOrder ? 1 + n : kind === 'laplacian' ? n + 2 : 5;
   return {
-    id, dtype, net, x, columns, problem: P, batch: B + (boundary ? P.boundary : 0), boundaryX: boundary?.x,
+    id,
+    dtype,
+    net,
+    x,
+    columns,
+    problem: P,
+    batch: B + (boundary ? P.boundary : 0),
+    boundaryX: boundary?.x,
     /** forward jets and parameter gradients with fixed cotangents: the engine's share of a step */
     engineStep() {
       net.forward(x, request).backwardInPlace(cotFixed);
@@ -203,7 +255,8 @@ export function prepare(id, dtype, seed = 1) {
      * value/Jacobian loss with fewer outputs than inputs, reverse mode.
      */
     flops(columns = engineColumns) {
-      const L = sizes.length - 1, m = sizes[L];
+      const L = sizes.length - 1,
+        m = sizes[L];
       const reverse = firstOrder && m < n;
       const K = columns;
       let f = 0;
@@ -234,12 +287,28 @@ export function fitOptions(id) {
   if (P.loss === 'sobolev') {
     return {
       data: { points: P.x, columns: { g: P.g, gx: P.gx, gy: P.gy } },
-      loss: ({ u, data }) => mse(u, data.g).add(mse(u.d(0), data.gx)).add(mse(u.d(1), data.gy)),
+      loss: ({ u, data }) =>
+        mse(u, data.g)
+          .add(mse(u.d(0), data.gx))
+          .add(mse(u.d(1), data.gy)),
     };
   }
-  const terms = P.loss === 'laplacian'
-    ? { pde: { points: P.x, columns: { f: P.f }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) } }
-    : { pde: { points: P.x, loss: ({ u }) => mean(u.d(1).add(u.mul(u.d(0))).sub(u.d2(0, 0).mul(NU)).square()) } };
+  const terms =
+    P.loss === 'laplacian'
+      ? { pde: { points: P.x, columns: { f: P.f }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) } }
+      : {
+          pde: {
+            points: P.x,
+            loss: ({ u }) =>
+              mean(
+                u
+                  .d(1)
+                  .add(u.mul(u.d(0)))
+                  .sub(u.d2(0, 0).mul(NU))
+                  .square(),
+              ),
+          },
+        };
   if (P.xb) terms.boundary = { points: P.xb, columns: { ub: P.ub }, loss: ({ u, data }) => mse(u, data.ub) };
   return { terms };
 }
@@ -249,7 +318,10 @@ export function fitOptions(id) {
  * and named options; `runs` lists the [workload, dtype] pairs to measure.
  */
 export function benchArgs(argv = process.argv.slice(2)) {
-  const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+  const opt = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
   const quick = argv.includes('--quick');
   const only = opt('--only')?.split(',');
   const runs = Object.keys(WORKLOADS)

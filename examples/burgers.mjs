@@ -7,7 +7,8 @@
 // reports a relative L2 error of 6.7e-4.
 import { init, Mlp, fit, mean, mse, Random } from 'jetfit';
 
-const PI = Math.PI, NU = 0.01 / PI;
+const PI = Math.PI,
+  NU = 0.01 / PI;
 
 /**
  * The exact solution by the Cole-Hopf transform:
@@ -22,15 +23,18 @@ const PI = Math.PI, NU = 0.01 / PI;
 export function exact(x, t, points = 800) {
   if (t === 0) return -Math.sin(PI * x);
   const c = Math.sqrt(4 * NU * t);
-  const Z = 12, h = (2 * Z) / points;
+  const Z = 12,
+    h = (2 * Z) / points;
   let shift = -Infinity;
   for (let i = 0; i <= points; i++) {
     const z = -Z + i * h;
     shift = Math.max(shift, -z * z - Math.cos(PI * (x - c * z)) / (2 * PI * NU));
   }
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i <= points; i++) {
-    const z = -Z + i * h, y = x - c * z;
+    const z = -Z + i * h,
+      y = x - c * z;
     const f = Math.exp(-z * z - Math.cos(PI * y) / (2 * PI * NU) - shift) * (i === 0 || i === points ? 0.5 : 1);
     num += Math.sin(PI * y) * f;
     den += f;
@@ -49,20 +53,43 @@ const main = async () => {
   const collocation = Array.from({ length: Nf }, () => [rng.uniformIn(-1, 1), rng.uniform()]);
   // 100 initial and boundary points, stratified so that no stretch of the initial
   // condition goes unseen: 50 on t = 0, 25 on each of x = -1 and x = 1
-  const edge = [], u0 = [];
-  for (let k = 0; k < 50; k++) { const x = -1 + (2 * (k + rng.uniform())) / 50; edge.push([x, 0]); u0.push(-Math.sin(PI * x)); }
-  for (let k = 0; k < 50; k++) { edge.push([k % 2 ? 1 : -1, (Math.floor(k / 2) + rng.uniform()) / 25]); u0.push(0); }
+  const edge = [],
+    u0 = [];
+  for (let k = 0; k < 50; k++) {
+    const x = -1 + (2 * (k + rng.uniform())) / 50;
+    edge.push([x, 0]);
+    u0.push(-Math.sin(PI * x));
+  }
+  for (let k = 0; k < 50; k++) {
+    edge.push([k % 2 ? 1 : -1, (Math.floor(k / 2) + rng.uniform()) / 25]);
+    u0.push(0);
+  }
   const adamBatch = Number(process.env.ADAM_BATCH ?? 2000);
   const net = new Mlp({ sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 7 });
   const history = await fit(net, {
     terms: {
       // inputs are (x, t): d(0) = ∂/∂x, d(1) = ∂/∂t
-      residual: { points: collocation, loss: ({ u }) => mean(u.d(1).add(u.mul(u.d(0))).sub(u.d2(0, 0).mul(NU)).square()) },
+      residual: {
+        points: collocation,
+        loss: ({ u }) =>
+          mean(
+            u
+              .d(1)
+              .add(u.mul(u.d(0)))
+              .sub(u.d2(0, 0).mul(NU))
+              .square(),
+          ),
+      },
       edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
     },
     phases: [
       // Adam on minibatches of the collocation points, then L-BFGS on all of them
-      { optimizer: { type: 'adam', lr: 1e-3 }, steps: adamSteps, batchSize: { residual: adamBatch }, schedule: { type: 'exponential', gamma: 0.9995 } },
+      {
+        optimizer: { type: 'adam', lr: 1e-3 },
+        steps: adamSteps,
+        batchSize: { residual: adamBatch },
+        schedule: { type: 'exponential', gamma: 0.9995 },
+      },
       { optimizer: { type: 'lbfgs', historySize: 50 }, steps: lbfgsSteps },
     ],
     onStep: ({ step, loss, seconds }) => {
@@ -75,15 +102,25 @@ const main = async () => {
   const grid = [];
   for (let i = 0; i < 256; i++) for (let j = 0; j < 100; j++) grid.push([-1 + (2 * i) / 255, j / 99]);
   const u = net.evaluate(grid).y;
-  let num = 0, den = 0;
-  grid.forEach(([x, t], k) => { const e = exact(x, t); num += (u[k] - e) ** 2; den += e * e; });
+  let num = 0,
+    den = 0;
+  grid.forEach(([x, t], k) => {
+    const e = exact(x, t);
+    num += (u[k] - e) ** 2;
+    den += e * e;
+  });
   const err = Math.sqrt(num / den);
-  console.log(`loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${Math.min(history.steps, adamSteps)} Adam), ${history.seconds.toFixed(1)} s`);
+  console.log(
+    `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${Math.min(history.steps, adamSteps)} Adam), ${history.seconds.toFixed(1)} s`,
+  );
   console.log(`relative L2 error against the Cole-Hopf solution: ${err.toExponential(3)} (Raissi et al. 2019: 6.7e-4)`);
   if (process.env.SAVE) (await import('node:fs')).writeFileSync(process.env.SAVE, JSON.stringify(net.toJSON()));
   net.dispose();
   const bound = Number(process.env.BOUND ?? 5e-3);
-  if (!(err < bound)) { console.error(`error above ${bound}`); process.exit(1); }
+  if (!(err < bound)) {
+    console.error(`error above ${bound}`);
+    process.exit(1);
+  }
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -12,7 +12,7 @@ const x = Float64Array.from({ length: N }, (_, i) => -Math.PI + (2 * Math.PI * (
 
 const history = await fit(net, {
   data: { points: x, columns: { slope: x.map(Math.cos) } },
-  loss: ({ u, data }) => mse(u.d(0), data.slope),          // mean((df/dx - cos x)^2)
+  loss: ({ u, data }) => mse(u.d(0), data.slope), // mean((df/dx - cos x)^2)
   optimizer: { type: 'adam', lr: 5e-3 },
   schedule: { type: 'cosine', minFactor: 0.05 },
   steps,
@@ -24,8 +24,13 @@ const anchor = net.evaluate([0]).y[0];
 const f = net.evaluate(test).y;
 let maxErr = 0;
 for (let i = 0; i < test.length; i++) maxErr = Math.max(maxErr, Math.abs(f[i] - anchor - Math.sin(test[i])));
-console.log(`loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`);
+console.log(
+  `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`,
+);
 console.log(`max |f(x) - f(0) - sin(x)| on [-pi, pi]: ${maxErr.toExponential(3)}`);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 2e-3);
-if (!(maxErr < bound)) { console.error(`error above ${bound}`); process.exit(1); }
+if (!(maxErr < bound)) {
+  console.error(`error above ${bound}`);
+  process.exit(1);
+}

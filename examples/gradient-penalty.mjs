@@ -9,11 +9,14 @@ import { init, Mlp, fit, mean, mse } from 'jetfit';
 await init();
 const steps = Number(process.env.STEPS ?? 3000);
 const R = 0.5;
-const onCircle = [], nx = [], ny = [];
+const onCircle = [],
+  nx = [],
+  ny = [];
 for (let k = 0; k < 128; k++) {
   const a = (2 * Math.PI * k) / 128;
   onCircle.push([R * Math.cos(a), R * Math.sin(a)]);
-  nx.push(Math.cos(a)); ny.push(Math.sin(a));
+  nx.push(Math.cos(a));
+  ny.push(Math.sin(a));
 }
 let s = 99;
 const rand = () => {
@@ -28,7 +31,10 @@ const history = await fit(net, {
     surface: {
       points: onCircle,
       columns: { nx, ny },
-      loss: ({ u, data }) => mse(u).add(mse(u.d(0), data.nx)).add(mse(u.d(1), data.ny)),
+      loss: ({ u, data }) =>
+        mse(u)
+          .add(mse(u.d(0), data.nx))
+          .add(mse(u.d(1), data.ny)),
     },
     eikonal: {
       points: square,
@@ -50,8 +56,13 @@ test.forEach(([x, y], k) => {
   const r = Math.hypot(x, y);
   if (r >= 0.2) err = Math.max(err, Math.abs(f[k] - (r - R)));
 });
-console.log(`loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`);
+console.log(
+  `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`,
+);
 console.log(`max |f - (|x| - ${R})| on [-0.8, 0.8]^2 outside |x| < 0.2: ${err.toExponential(3)}`);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 0.08);
-if (!(err < bound)) { console.error(`error above ${bound}`); process.exit(1); }
+if (!(err < bound)) {
+  console.error(`error above ${bound}`);
+  process.exit(1);
+}

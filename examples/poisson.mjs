@@ -10,12 +10,15 @@ const lbfgsSteps = Number(process.env.LBFGS_STEPS ?? 3000);
 const n = Number(process.env.GRID ?? 32);
 
 // interior collocation points (a grid) with the source term, and boundary points
-const interior = [], source = [];
-for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-  const x = (i + 0.5) / n, y = (j + 0.5) / n;
-  interior.push([x, y]);
-  source.push(2 * PI * PI * Math.sin(PI * x) * Math.sin(PI * y));
-}
+const interior = [],
+  source = [];
+for (let i = 0; i < n; i++)
+  for (let j = 0; j < n; j++) {
+    const x = (i + 0.5) / n,
+      y = (j + 0.5) / n;
+    interior.push([x, y]);
+    source.push(2 * PI * PI * Math.sin(PI * x) * Math.sin(PI * y));
+  }
 const boundary = [];
 for (let k = 0; k < 2 * n; k++) {
   const s = (k + 0.5) / (2 * n);
@@ -28,11 +31,11 @@ const history = await fit(net, {
     pde: {
       points: interior,
       columns: { f: source },
-      loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()),   // mean((Δu + f)²)
+      loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()), // mean((Δu + f)²)
     },
     boundary: {
       points: boundary,
-      loss: ({ u }) => mean(u.square()),                                  // u = 0 on the boundary
+      loss: ({ u }) => mean(u.square()), // u = 0 on the boundary
       weight: 10,
     },
   },
@@ -43,17 +46,24 @@ const history = await fit(net, {
 });
 
 // relative L2 error against the exact solution on a finer grid
-let num = 0, den = 0;
+let num = 0,
+  den = 0;
 const test = [];
 for (let i = 0; i <= 100; i++) for (let j = 0; j <= 100; j++) test.push([i / 100, j / 100]);
 const u = net.evaluate(test).y;
 test.forEach(([x, y], k) => {
   const exact = Math.sin(PI * x) * Math.sin(PI * y);
-  num += (u[k] - exact) ** 2; den += exact ** 2;
+  num += (u[k] - exact) ** 2;
+  den += exact ** 2;
 });
 const err = Math.sqrt(num / den);
-console.log(`loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${history.stopReason}), ${history.seconds.toFixed(1)} s`);
+console.log(
+  `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${history.stopReason}), ${history.seconds.toFixed(1)} s`,
+);
 console.log(`relative L2 error against sin(pi x) sin(pi y): ${err.toExponential(3)}`);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 1e-3);
-if (!(err < bound)) { console.error(`error above ${bound}`); process.exit(1); }
+if (!(err < bound)) {
+  console.error(`error above ${bound}`);
+  process.exit(1);
+}

@@ -21,8 +21,10 @@ function report(stage, done, total, extra = '') {
   gc();
   const m = memoryUsage();
   const heap = process.memoryUsage().heapUsed;
-  console.log(`${stage.padEnd(9)} ${String(Math.round((100 * done) / total)).padStart(3)} %  ${String(done).padStart(7)}/${total}` +
-    `  wasm memory ${mb(m.reserved)} MiB, in use ${mb(m.inUse)} MiB  JS heap ${mb(heap)} MiB${extra}`);
+  console.log(
+    `${stage.padEnd(9)} ${String(Math.round((100 * done) / total)).padStart(3)} %  ${String(done).padStart(7)}/${total}` +
+      `  wasm memory ${mb(m.reserved)} MiB, in use ${mb(m.inUse)} MiB  JS heap ${mb(heap)} MiB${extra}`,
+  );
   return { reserved: m.reserved, inUse: m.inUse, heap };
 }
 
@@ -30,14 +32,23 @@ function report(stage, done, total, extra = '') {
 async function stage(name, total, slice) {
   const per = Math.ceil(total / 10);
   let first = null;
-  for (let done = 0; done < total;) {
+  for (let done = 0; done < total; ) {
     const n = Math.min(per, total - done);
     const extra = await slice(done, n);
     done += n;
     const r = report(name, done, total, extra ?? '');
-    if (!first) { first = r; continue; }
-    if (r.reserved > first.reserved) { console.error(`${name}: the WebAssembly memory grew after the first tenth`); failed = true; }
-    if ((r.heap - first.heap) / 2 ** 20 > HEAP_SLACK_MB) { console.error(`${name}: the JavaScript heap grew by more than ${HEAP_SLACK_MB} MiB`); failed = true; }
+    if (!first) {
+      first = r;
+      continue;
+    }
+    if (r.reserved > first.reserved) {
+      console.error(`${name}: the WebAssembly memory grew after the first tenth`);
+      failed = true;
+    }
+    if ((r.heap - first.heap) / 2 ** 20 > HEAP_SLACK_MB) {
+      console.error(`${name}: the JavaScript heap grew by more than ${HEAP_SLACK_MB} MiB`);
+      failed = true;
+    }
   }
 }
 
@@ -50,7 +61,15 @@ const baseline = memoryUsage().inUse;
 const net = new Mlp({ sizes: [1, 32, 32, 1], dtype: 'float32', seed: 1 });
 let state;
 await stage('steps', STEPS, async (done, n) => {
-  const h = await fit(net, { data, loss, batchSize: 64, optimizer: { type: 'adam', lr: 1e-3 }, steps: done + n, progress: false, ...(state ? { resume: state } : {}) });
+  const h = await fit(net, {
+    data,
+    loss,
+    batchSize: 64,
+    optimizer: { type: 'adam', lr: 1e-3 },
+    steps: done + n,
+    progress: false,
+    ...(state ? { resume: state } : {}),
+  });
   state = h.state;
   return `  loss ${h.loss.at(-1).toExponential(2)}`;
 });
@@ -59,8 +78,14 @@ net.dispose();
 // 2. Networks of many shapes, each planned for a batch, evaluated and disposed.
 await stage('networks', NETWORKS, (done, n) => {
   for (let k = done; k < done + n; k++) {
-    const width = 1 + (k % 37), inputs = 1 + (k % 3);
-    const a = new Mlp({ sizes: [inputs, width, 1 + (k % 2)], dtype: k % 2 ? 'float32' : 'float64', activation: k % 5 ? 'tanh' : 'silu', seed: k });
+    const width = 1 + (k % 37),
+      inputs = 1 + (k % 3);
+    const a = new Mlp({
+      sizes: [inputs, width, 1 + (k % 2)],
+      dtype: k % 2 ? 'float32' : 'float64',
+      activation: k % 5 ? 'tanh' : 'silu',
+      seed: k,
+    });
     a.evaluate(new Float64Array(inputs * (1 + (k % 17))).fill(0.5), { jacobian: true, hessian: k % 3 ? 'laplacian' : 'diag' });
     a.dispose();
   }
@@ -77,6 +102,9 @@ await stage('fits', FITS, async (done, n) => {
 
 const left = memoryUsage().inUse - baseline;
 console.log(`after every network is disposed: ${mb(left)} MiB of WebAssembly buffers still in use`);
-if (left !== 0) { console.error('buffers leaked'); failed = true; }
+if (left !== 0) {
+  console.error('buffers leaked');
+  failed = true;
+}
 if (failed) process.exit(1);
 console.log('soak: memory flat');

@@ -21,7 +21,8 @@ export function describe(v: unknown): string {
 }
 
 function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase(), y = b.toLowerCase();
+  const x = a.toLowerCase(),
+    y = b.toLowerCase();
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const row = [i];
@@ -35,10 +36,14 @@ function editDistance(a: string, b: string): number {
 
 /** The known name closest to `key`, if it is close enough to be a likely misspelling. */
 export function closest(key: string, known: readonly string[]): string | null {
-  let best: string | null = null, bestD = Infinity;
+  let best: string | null = null,
+    bestD = Infinity;
   for (const k of known) {
     const d = editDistance(key, k);
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   }
   return best !== null && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
 }
@@ -54,14 +59,20 @@ const HINTS: Record<string, string> = {
  * `what` names the options object (e.g. "fit(net, options)"); `of` says whose options
  * they are where the known keys depend on it (e.g. "'adam'").
  */
-export function checkKeys(options: object, known: readonly string[], what: string,
-                          extra: { hints?: Record<string, string>; of?: string } = {}): void {
+export function checkKeys(
+  options: object,
+  known: readonly string[],
+  what: string,
+  extra: { hints?: Record<string, string>; of?: string } = {},
+): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const hint = (extra.hints ?? HINTS)[key];
     const near = closest(key, known);
-    throw new JetfitError(`${what}: unknown option ${JSON.stringify(key)}${extra.of ? ` for ${extra.of}` : ''}; ` +
-      (hint ? hint : near ? `did you mean ${JSON.stringify(near)}?` : `expected one of ${known.join(', ')}`));
+    throw new JetfitError(
+      `${what}: unknown option ${JSON.stringify(key)}${extra.of ? ` for ${extra.of}` : ''}; ` +
+        (hint ? hint : near ? `did you mean ${JSON.stringify(near)}?` : `expected one of ${known.join(', ')}`),
+    );
   }
 }
 
@@ -117,7 +128,10 @@ export function checkNumbers(a: unknown, length: number, what: string, shape: st
   if (arr.length !== length) throw new JetfitError(`${what}: expected ${length} numbers (${shape}), got ${arr.length}`);
   for (let i = 0; i < length; i++) {
     const bad = badValue(arr[i], float32);
-    if (bad !== null) throw new JetfitError(`${what}: entry ${i} is ${bad}; every value must be a finite number${float32 ? ' within float32\'s range' : ''}`);
+    if (bad !== null)
+      throw new JetfitError(
+        `${what}: entry ${i} is ${bad}; every value must be a finite number${float32 ? " within float32's range" : ''}`,
+      );
   }
 }
 

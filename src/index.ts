@@ -16,7 +16,16 @@ export { Random } from './data/random.js';
 export { Field, Loss, Parameter, parameter, mean, sum, mse, mae, huber } from './fields/field.js';
 export type { FieldLike } from './fields/field.js';
 export { fit } from './train/fit.js';
-export type { FitOptions, PhaseOptions, History, PhaseRecord, StepInfo, StopReason, EarlyStoppingOptions, TrainingState } from './train/fit.js';
+export type {
+  FitOptions,
+  PhaseOptions,
+  History,
+  PhaseRecord,
+  StepInfo,
+  StopReason,
+  EarlyStoppingOptions,
+  TrainingState,
+} from './train/fit.js';
 export type { LossContext, LossFunction, TermOptions } from './train/term.js';
 export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions } from './train/optimizers.js';
 export type { ScheduleSpec } from './train/schedule.js';

@@ -5,7 +5,8 @@ import type { Mlp, LayerParams } from '../dist/index.js';
 /** ‖a − b‖∞ / max(‖b‖∞, floor): a relative error that tolerates exact zeros. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-8): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let d = 0, s = floor;
+  let d = 0,
+    s = floor;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i]! - b[i]!));
     s = Math.max(s, Math.abs(b[i]!));
@@ -25,16 +26,28 @@ export function points(batch: number, n: number, seed = 7): number[] {
 }
 
 /** Central differences of f (R^{B×n} → R^{B×m×c}) along each input, per point: [B][m][c][n]. */
-export function fdAlongInputs(f: (x: number[]) => ArrayLike<number>, x: number[], batch: number, n: number,
-                              perPoint: number, h = 1e-5): Float64Array {
+export function fdAlongInputs(
+  f: (x: number[]) => ArrayLike<number>,
+  x: number[],
+  batch: number,
+  n: number,
+  perPoint: number,
+  h = 1e-5,
+): Float64Array {
   const out = new Float64Array(batch * perPoint * n);
   for (let i = 0; i < n; i++) {
-    const xp = x.slice(), xm = x.slice();
-    for (let p = 0; p < batch; p++) { xp[p * n + i]! += h; xm[p * n + i]! -= h; }
-    const fp = f(xp), fm = f(xm);
-    for (let p = 0; p < batch; p++) for (let c = 0; c < perPoint; c++) {
-      out[(p * perPoint + c) * n + i] = (fp[p * perPoint + c]! - fm[p * perPoint + c]!) / (2 * h);
+    const xp = x.slice(),
+      xm = x.slice();
+    for (let p = 0; p < batch; p++) {
+      xp[p * n + i]! += h;
+      xm[p * n + i]! -= h;
     }
+    const fp = f(xp),
+      fm = f(xm);
+    for (let p = 0; p < batch; p++)
+      for (let c = 0; c < perPoint; c++) {
+        out[(p * perPoint + c) * n + i] = (fp[p * perPoint + c]! - fm[p * perPoint + c]!) / (2 * h);
+      }
   }
   return out;
 }
@@ -48,9 +61,14 @@ export function fdParams(net: Mlp, loss: () => number, h = 1e-6): LayerParams[] 
       const arr = P[l]![key];
       for (let j = 0; j < arr.length; j++) {
         const orig = arr[j]!;
-        arr[j] = orig + h; net.setParams(P); const lp = loss();
-        arr[j] = orig - h; net.setParams(P); const lm = loss();
-        arr[j] = orig; net.setParams(P);
+        arr[j] = orig + h;
+        net.setParams(P);
+        const lp = loss();
+        arr[j] = orig - h;
+        net.setParams(P);
+        const lm = loss();
+        arr[j] = orig;
+        net.setParams(P);
         G[l]![key][j] = (lp - lm) / (2 * h);
       }
     }
@@ -61,7 +79,9 @@ export function fdParams(net: Mlp, loss: () => number, h = 1e-6): LayerParams[] 
 /** Flattens getParams-layout arrays into one. */
 export function flat(p: LayerParams[]): Float64Array {
   const parts: number[] = [];
-  for (const { W, b } of p) { parts.push(...W, ...b); }
+  for (const { W, b } of p) {
+    parts.push(...W, ...b);
+  }
   return Float64Array.from(parts);
 }
 

@@ -50,7 +50,11 @@ const LOSSES = {
     const [u, ux] = directional(tree.ref(p), x.ref, e[0]);
     const [u2, uy] = directional(p, x, e[1]);
     u2.dispose();
-    return np.square(u.sub(g)).mean().add(np.square(ux.sub(gx)).mean()).add(np.square(uy.sub(gy)).mean());
+    return np
+      .square(u.sub(g))
+      .mean()
+      .add(np.square(ux.sub(gx)).mean())
+      .add(np.square(uy.sub(gy)).mean());
   },
   laplacian(p, { x, e, f }) {
     let lap = null;
@@ -109,7 +113,9 @@ export function build(P, params, { lr = 1e-4 } = {}) {
   if (P.xb) Object.assign(data, { xb: np.array(Float32Array.from(P.xb)).reshape([P.xb.length / n, n]), ub: col(P.ub) });
 
   const lossAndGrad = jit(valueAndGrad((q, d) => lossOf(P.loss, q, d)));
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
   const adam = jit((q, m, v, g, rate) => {
     const m2 = tree.map((mi, gi) => mi.mul(b1).add(gi.mul(1 - b1)), m, tree.ref(g));
     const v2 = tree.map((vi, gi) => vi.mul(b2).add(np.square(gi).mul(1 - b2)), v, g);
@@ -117,7 +123,9 @@ export function build(P, params, { lr = 1e-4 } = {}) {
     rate.dispose();
     return [q2, m2, v2];
   });
-  let m = tree.map((a) => np.zerosLike(a.ref), p), v = tree.map((a) => np.zerosLike(a.ref), p), t = 0;
+  let m = tree.map((a) => np.zerosLike(a.ref), p),
+    v = tree.map((a) => np.zerosLike(a.ref), p),
+    t = 0;
   return {
     /** the loss and its gradient in jetfit's layout (W [out][in], b), as float64 */
     lossAndGradient() {
@@ -135,7 +143,7 @@ export function build(P, params, { lr = 1e-4 } = {}) {
     step() {
       const [loss, g] = lossAndGrad(tree.ref(p), tree.ref(data));
       t++;
-      const rate = np.array(new Float32Array([lr * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t)]));
+      const rate = np.array(new Float32Array([(lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)]));
       [p, m, v] = adam(p, m, v, g, rate);
       return loss.js();
     },

@@ -56,14 +56,23 @@ export function build(P, params, { lr = 1e-4, builtinTanh = false } = {}) {
   };
   const gradient = (x) => tf.grad((xx) => model(xx).sum())(x);
   /** column i of ∂²u/∂x_i² (reverse over reverse, one pass per direction) */
-  const second = (x, i) => tf.grad((xx) => gradient(xx).slice([0, i], [-1, 1]).sum())(x).slice([0, i], [-1, 1]);
+  const second = (x, i) =>
+    tf
+      .grad((xx) => gradient(xx).slice([0, i], [-1, 1]).sum())(x)
+      .slice([0, i], [-1, 1]);
   const X = tf.tensor2d(Float32Array.from(P.x), [B, n]);
   const col = (a) => tf.tensor2d(Float32Array.from(a), [a.length, 1]);
   const data = {};
   if (P.loss === 'derivative') data.c = col(P.c);
-  if (P.loss === 'sobolev') { data.g = col(P.g); data.dg = tf.concat([col(P.gx), col(P.gy)], 1); }
+  if (P.loss === 'sobolev') {
+    data.g = col(P.g);
+    data.dg = tf.concat([col(P.gx), col(P.gy)], 1);
+  }
   if (P.loss === 'laplacian') data.f = col(P.f);
-  if (P.xb) { data.xb = tf.tensor2d(Float32Array.from(P.xb), [P.xb.length / n, n]); data.ub = col(P.ub); }
+  if (P.xb) {
+    data.xb = tf.tensor2d(Float32Array.from(P.xb), [P.xb.length / n, n]);
+    data.ub = col(P.ub);
+  }
   const nu = tf.scalar(P.loss === 'burgers' ? 0.01 / Math.PI : 0);
 
   const loss = () => {
@@ -76,8 +85,10 @@ export function build(P, params, { lr = 1e-4, builtinTanh = false } = {}) {
       for (let i = 1; i < n; i++) lap = lap.add(second(X, i));
       l = lap.add(data.f).square().mean();
     } else {
-      const u = model(X), g = gradient(X);
-      const ux = g.slice([0, 0], [-1, 1]), ut = g.slice([0, 1], [-1, 1]);
+      const u = model(X),
+        g = gradient(X);
+      const ux = g.slice([0, 0], [-1, 1]),
+        ut = g.slice([0, 1], [-1, 1]);
       l = ut.add(u.mul(ux)).sub(second(X, 0).mul(nu)).square().mean();
     }
     if (data.xb) l = l.add(model(data.xb).sub(data.ub).square().mean());

@@ -22,8 +22,14 @@ export class Dataset {
   readonly columns = new Map<string, Float64Array>();
 
   /** @param float32 whether the points must also fit float32 (a float32 network) */
-  constructor(data: TermData, readonly inputs: number, term: string, float32: boolean) {
-    if (typeof data !== 'object' || data === null) throw new JetfitError(`term '${term}': expected { points, columns? }, got ${describe(data)}`);
+  constructor(
+    data: TermData,
+    readonly inputs: number,
+    term: string,
+    float32: boolean,
+  ) {
+    if (typeof data !== 'object' || data === null)
+      throw new JetfitError(`term '${term}': expected { points, columns? }, got ${describe(data)}`);
     const N = checkPoints(data.points, inputs, `term '${term}': points`, float32);
     this.size = N;
     this.points = new Float64Array(N * inputs);
@@ -38,13 +44,16 @@ export class Dataset {
         throw new JetfitError(`${what}: expected an array of ${N} numbers (one per point), got ${describe(col)}`);
       }
       if (col instanceof BigInt64Array || col instanceof BigUint64Array) {
-        throw new JetfitError(`${what}: expected floating-point numbers (a Float32Array, Float64Array or number[]), got a ${col.constructor.name}`);
+        throw new JetfitError(
+          `${what}: expected floating-point numbers (a Float32Array, Float64Array or number[]), got a ${col.constructor.name}`,
+        );
       }
       if (col.length !== N) throw new JetfitError(`${what}: has ${col.length} values, expected ${N} (one per point)`);
       const c = new Float64Array(N);
       for (let i = 0; i < N; i++) {
         const v = col[i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new JetfitError(`${what}: entry ${i} is ${describe(v)}; every value must be a finite number`);
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw new JetfitError(`${what}: entry ${i} is ${describe(v)}; every value must be a finite number`);
         c[i] = v;
       }
       this.columns.set(name, c);
@@ -66,7 +75,12 @@ export class Sampler {
   /** the batch size as asked for (a number or 'full'): the sampler's name in a saved state */
   readonly key: number | 'full';
 
-  constructor(readonly data: Dataset, batchSize: number | 'full' | undefined, seed: number, term: string) {
+  constructor(
+    readonly data: Dataset,
+    batchSize: number | 'full' | undefined,
+    seed: number,
+    term: string,
+  ) {
     this.key = batchSize ?? 'full';
     const N = data.size;
     let B: number;
@@ -85,18 +99,23 @@ export class Sampler {
   }
 
   /** true when every batch is the whole data set, in order */
-  get full(): boolean { return this.batch === this.data.size; }
+  get full(): boolean {
+    return this.batch === this.data.size;
+  }
 
   private shuffle(): void {
     const o = this.order;
     for (let i = o.length - 1; i > 0; i--) {
       const j = this.rng.int(i + 1);
-      const t = o[i]!; o[i] = o[j]!; o[j] = t;
+      const t = o[i]!;
+      o[i] = o[j]!;
+      o[j] = t;
     }
   }
 
   private gather(start: number): void {
-    const n = this.data.inputs, src = this.data.points;
+    const n = this.data.inputs,
+      src = this.data.points;
     for (let b = 0; b < this.batch; b++) {
       const p = this.order[start + b]!;
       for (let i = 0; i < n; i++) this.x[b * n + i] = src[p * n + i]!;
@@ -109,7 +128,10 @@ export class Sampler {
 
   /** Moves to the next batch (x and columns are rewritten in place). */
   next(): void {
-    if (this.full) { this.epochs++; return; }
+    if (this.full) {
+      this.epochs++;
+      return;
+    }
     if (this.cursor + this.batch > this.data.size) {
       this.epochs++;
       this.cursor = 0;
@@ -120,7 +142,9 @@ export class Sampler {
   }
 
   /** steps per pass over the data */
-  get stepsPerEpoch(): number { return Math.max(1, Math.floor(this.data.size / this.batch)); }
+  get stepsPerEpoch(): number {
+    return Math.max(1, Math.floor(this.data.size / this.batch));
+  }
 
   /** @internal the position, for saving a training state */
   state(): SamplerState {
@@ -132,7 +156,8 @@ export class Sampler {
    * anything is restored): `what` names it in messages, `term` the term.
    */
   checkState(s: unknown, what: string, term: string): asserts s is SamplerState {
-    if (typeof s !== 'object' || s === null) throw new JetfitError(`${what}: expected a saved sampler { batch, cursor, epochs, order, rng }, got ${describe(s)}`);
+    if (typeof s !== 'object' || s === null)
+      throw new JetfitError(`${what}: expected a saved sampler { batch, cursor, epochs, order, rng }, got ${describe(s)}`);
     checkKeys(s, ['batch', 'cursor', 'epochs', 'order', 'rng'], what);
     const batch = (s as Partial<SamplerState>).batch;
     if (batch !== 'full' && (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1)) {
@@ -141,8 +166,10 @@ export class Sampler {
     const { cursor, epochs, order, rng } = s as Partial<SamplerState>;
     const N = this.data.size;
     if (!Array.isArray(order) || order.length !== N) {
-      throw new JetfitError(`${what}.order: expected a permutation of the ${N} points of term '${term}', got ${describe(order)}; ` +
-        'was the state saved with other points?');
+      throw new JetfitError(
+        `${what}.order: expected a permutation of the ${N} points of term '${term}', got ${describe(order)}; ` +
+          'was the state saved with other points?',
+      );
     }
     const seen = new Uint8Array(N);
     for (let i = 0; i < N; i++) {
@@ -159,7 +186,8 @@ export class Sampler {
 
   /** @internal restores a position checked by checkState */
   restore(s: SamplerState): void {
-    this.cursor = s.cursor; this.epochs = s.epochs;
+    this.cursor = s.cursor;
+    this.epochs = s.epochs;
     this.order.set(s.order);
     this.rng.restore(s.rng);
     if (this.full) this.gather(0);

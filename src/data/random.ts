@@ -24,7 +24,10 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
@@ -32,7 +35,10 @@ export class Random {
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
     const t = this.b << 9;
-    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
     this.c ^= t;
     this.d = rotl(this.d, 11);
     return result;
@@ -40,7 +46,8 @@ export class Random {
 
   /** Uniform in [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5, lo = this.nextUint32() >>> 6;
+    const hi = this.nextUint32() >>> 5,
+      lo = this.nextUint32() >>> 6;
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
@@ -51,7 +58,11 @@ export class Random {
 
   /** Standard normal (Box–Muller, both values used). */
   normal(): number {
-    if (this.spare !== null) { const v = this.spare; this.spare = null; return v; }
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
@@ -75,10 +86,16 @@ export class Random {
   /** Checks a saved state(): four 32-bit words (not all zero) and a spare normal or NaN/null. */
   static checkState(s: unknown, what: string): void {
     const word = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32;
-    const ok = Array.isArray(s) && s.length === 5 && s.slice(0, 4).every(word) && s.slice(0, 4).some((v) => v !== 0) &&
+    const ok =
+      Array.isArray(s) &&
+      s.length === 5 &&
+      s.slice(0, 4).every(word) &&
+      s.slice(0, 4).some((v) => v !== 0) &&
       (s[4] === null || (typeof s[4] === 'number' && (Number.isNaN(s[4]) || Number.isFinite(s[4]))));
     if (!ok) {
-      throw new JetfitError(`${what}: expected the generator's five numbers (four 32-bit words, not all zero, and a spare normal or null), got ${JSON.stringify(s) ?? String(s)}`);
+      throw new JetfitError(
+        `${what}: expected the generator's five numbers (four 32-bit words, not all zero, and a spare normal or null), got ${JSON.stringify(s) ?? String(s)}`,
+      );
     }
   }
 

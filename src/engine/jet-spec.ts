@@ -56,14 +56,17 @@ function fullPairs(n: number): [number, number][] {
 
 /** The index of pair (i, j) (any order) in spec.pairs, or -1. */
 export function pairIndex(spec: JetSpec, i: number, j: number): number {
-  const a = Math.min(i, j), b = Math.max(i, j);
+  const a = Math.min(i, j),
+    b = Math.max(i, j);
   return spec.pairs.findIndex(([p, q]) => spec.dirs[p] === a && spec.dirs[q] === b);
 }
 
 /** Builds a spec from an evaluate/forward request on a network with n inputs. */
 export function specFromRequest(n: number, request: JetRequest | undefined, argument: string): JetSpec {
   if (request !== undefined && (typeof request !== 'object' || request === null || Array.isArray(request))) {
-    throw new JetfitError(`${argument}: expected an options object like { jacobian: true, hessian: 'laplacian' }, got ${describe(request)}`);
+    throw new JetfitError(
+      `${argument}: expected an options object like { jacobian: true, hessian: 'laplacian' }, got ${describe(request)}`,
+    );
   }
   const r = request ?? {};
   checkKeys(r, ['jacobian', 'hessian', 'laplacian'], argument);
@@ -99,7 +102,9 @@ const COTANGENT_KEYS = ['y', 'jacobian', 'laplacian', 'hessianDiag', 'hessian'] 
 /** The keys of a cotangent object that are set, after checking there are no unknown ones. */
 export function cotangentKeys(c: Cotangents, argument: string): (typeof COTANGENT_KEYS)[number][] {
   if (typeof c !== 'object' || c === null) {
-    throw new JetfitError(`${argument}: expected an object of cotangents like { y, jacobian, laplacian }, got ${c === null ? 'null' : typeof c}`);
+    throw new JetfitError(
+      `${argument}: expected an object of cotangents like { y, jacobian, laplacian }, got ${c === null ? 'null' : typeof c}`,
+    );
   }
   for (const key of Object.keys(c)) {
     if (!(COTANGENT_KEYS as readonly string[]).includes(key)) {

@@ -43,11 +43,15 @@ export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): 
   checkKeys(o, KEYS, what);
   const sizes = o.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new JetfitError(`sizes: expected at least two layer sizes [inputs, ..., outputs], got ${Array.isArray(sizes) ? JSON.stringify(sizes) : describe(sizes)}`);
+    throw new JetfitError(
+      `sizes: expected at least two layer sizes [inputs, ..., outputs], got ${Array.isArray(sizes) ? JSON.stringify(sizes) : describe(sizes)}`,
+    );
   }
   sizes.forEach((s: unknown, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_SIZE) {
-      throw new JetfitError(`sizes[${i}]: expected a positive integer${typeof s === 'number' && s > MAX_SIZE ? ` up to ${MAX_SIZE}` : ''}, got ${describe(s)}`);
+      throw new JetfitError(
+        `sizes[${i}]: expected a positive integer${typeof s === 'number' && s > MAX_SIZE ? ` up to ${MAX_SIZE}` : ''}, got ${describe(s)}`,
+      );
     }
   });
   const activation = o.activation === undefined ? 'tanh' : o.activation;
@@ -68,10 +72,16 @@ export function checkSavedParams(params: unknown, sizes: readonly number[], dtyp
   params.forEach((p: unknown, i) => {
     if (typeof p !== 'object' || p === null) throw new JetfitError(`${what}params[${i}]: expected { W, b }, got ${describe(p)}`);
     const { W, b } = p as { W: unknown; b: unknown };
-    const out = sizes[i + 1]!, inn = sizes[i]!;
-    for (const [name, arr, length] of [['W', W, out * inn], ['b', b, out]] as const) {
+    const out = sizes[i + 1]!,
+      inn = sizes[i]!;
+    for (const [name, arr, length] of [
+      ['W', W, out * inn],
+      ['b', b, out],
+    ] as const) {
       if (!Array.isArray(arr) || arr.length !== length) {
-        throw new JetfitError(`${what}params[${i}].${name}: expected ${length} numbers, got ${Array.isArray(arr) ? arr.length : describe(arr)}`);
+        throw new JetfitError(
+          `${what}params[${i}].${name}: expected ${length} numbers, got ${Array.isArray(arr) ? arr.length : describe(arr)}`,
+        );
       }
       for (let k = 0; k < length; k++) {
         const bad = badValue(arr[k], f32);

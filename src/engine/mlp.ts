@@ -9,8 +9,18 @@ import { getCore, type Core } from '../runtime/core.js';
 import { hasSecondDerivative, type Activation } from './activation.js';
 import { allocReal, bytesOf, padded, type DType, type Real } from './dtype.js';
 import { initializer } from './init.js';
-import { cotangentKeys, jetOrder, missingFor, pairIndex, specFromCotangents, specFromRequest, specKey,
-  type Cotangents, type JetRequest, type JetSpec } from './jet-spec.js';
+import {
+  cotangentKeys,
+  jetOrder,
+  missingFor,
+  pairIndex,
+  specFromCotangents,
+  specFromRequest,
+  specKey,
+  type Cotangents,
+  type JetRequest,
+  type JetSpec,
+} from './jet-spec.js';
 import { checkSavedParams, resolveMlpOptions, type MlpOptions } from './mlp-options.js';
 import { Plan, type LayerLayout, type PassMode } from './plan.js';
 import { checkPoints, copyPoints, type Points } from './points.js';
@@ -106,10 +116,13 @@ export class Mlp {
     this.inputs = sizes[0]!;
     this.outputs = sizes[sizes.length - 1]!;
 
-    let flat = 0, wt = 0, count = 0;
+    let flat = 0,
+      wt = 0,
+      count = 0;
     const shapes = sizes.slice(1).map((out, i) => {
       const inn = sizes[i]!;
-      const inP = padded(inn, this.dtype), outP = padded(out, this.dtype);
+      const inP = padded(inn, this.dtype),
+        outP = padded(out, this.dtype);
       const s = { in: inn, out, inP, outP, w: flat, wt };
       flat += outP * inP + outP;
       wt += inP * outP;
@@ -124,14 +137,21 @@ export class Mlp {
       this.gradsPtr = heap.alloc(flat * this.S, 'the gradients');
       this.wtPtr = heap.alloc(wt * this.S, 'the transposed weights');
     } catch (e) {
-      heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
+      heap.release(this.paramsPtr);
+      heap.release(this.gradsPtr);
+      heap.release(this.wtPtr);
       throw e;
     }
     shapes.forEach((s, i) => {
       this.layout.push({
-        in: s.in, out: s.out, inP: s.inP, outP: s.outP,
-        W: this.paramsPtr + s.w * this.S, b: this.paramsPtr + (s.w + s.outP * s.inP) * this.S,
-        Wbar: this.gradsPtr + s.w * this.S, bbar: this.gradsPtr + (s.w + s.outP * s.inP) * this.S,
+        in: s.in,
+        out: s.out,
+        inP: s.inP,
+        outP: s.outP,
+        W: this.paramsPtr + s.w * this.S,
+        b: this.paramsPtr + (s.w + s.outP * s.inP) * this.S,
+        Wbar: this.gradsPtr + s.w * this.S,
+        bbar: this.gradsPtr + (s.w + s.outP * s.inP) * this.S,
         Wt: this.wtPtr + s.wt * this.S,
         act: i < shapes.length - 1 ? act : 0,
       });
@@ -150,10 +170,14 @@ export class Mlp {
   }
 
   /** true once dispose() has run: every later call is refused */
-  get disposed(): boolean { return this.isDisposed; }
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
 
   /** true while a fit call trains this network: calls that change its parameters are refused */
-  get busy(): boolean { return this.owner !== null; }
+  get busy(): boolean {
+    return this.owner !== null;
+  }
 
   private check(what: string): void {
     if (this.isDisposed) throw new JetfitError(`${what}: this Mlp was disposed; create a new one`);
@@ -162,8 +186,10 @@ export class Mlp {
   private checkIdle(what: string): void {
     this.check(what);
     if (this.owner !== null) {
-      throw new JetfitError(`${what}: this network is being trained by ${this.owner}; wait for it to finish (await it), ` +
-        'stop it (onStep returning false, or an AbortSignal), or work on a copy: Mlp.fromJSON(net.toJSON())');
+      throw new JetfitError(
+        `${what}: this network is being trained by ${this.owner}; wait for it to finish (await it), ` +
+          'stop it (onStep returning false, or an AbortSignal), or work on a copy: Mlp.fromJSON(net.toJSON())',
+      );
     }
   }
 
@@ -171,8 +197,10 @@ export class Mlp {
   acquire(owner: string): void {
     this.check(owner);
     if (this.owner !== null) {
-      throw new JetfitError(`${owner}: this network is already being trained by another ${this.owner} call; await it first, ` +
-        'or train a copy: const copy = Mlp.fromJSON(net.toJSON())');
+      throw new JetfitError(
+        `${owner}: this network is already being trained by another ${this.owner} call; await it first, ` +
+          'or train a copy: const copy = Mlp.fromJSON(net.toJSON())',
+      );
     }
     this.owner = owner;
   }
@@ -187,8 +215,10 @@ export class Mlp {
     this.check('getParams');
     const v = this.view();
     return this.layout.map((l) => {
-      const W = allocReal(this.dtype, l.out * l.in), b = allocReal(this.dtype, l.out);
-      const w = l.W / this.S, bb = l.b / this.S;
+      const W = allocReal(this.dtype, l.out * l.in),
+        b = allocReal(this.dtype, l.out);
+      const w = l.W / this.S,
+        bb = l.b / this.S;
       for (let o = 0; o < l.out; o++) W.set(v.subarray(w + o * l.inP, w + o * l.inP + l.in), o * l.in);
       b.set(v.subarray(bb, bb + l.out));
       return { W, b };
@@ -202,8 +232,10 @@ export class Mlp {
   setParams(params: readonly LayerParamsInput[]): void {
     this.checkIdle('setParams');
     if (!Array.isArray(params) || params.length !== this.layout.length) {
-      throw new JetfitError(`params: expected an array of ${this.layout.length} layers ({ W, b } each), got ` +
-        `${Array.isArray(params) ? `${params.length} layers` : typeof params}`);
+      throw new JetfitError(
+        `params: expected an array of ${this.layout.length} layers ({ W, b } each), got ` +
+          `${Array.isArray(params) ? `${params.length} layers` : typeof params}`,
+      );
     }
     this.layout.forEach((l, i) => {
       const p = params[i];
@@ -214,7 +246,8 @@ export class Mlp {
     const v = this.view();
     this.layout.forEach((l, i) => {
       const { W, b } = params[i]!;
-      const w = l.W / this.S, bb = l.b / this.S;
+      const w = l.W / this.S,
+        bb = l.b / this.S;
       for (let o = 0; o < l.out; o++) for (let j = 0; j < l.in; j++) v[w + o * l.inP + j] = W[o * l.in + j]!;
       for (let o = 0; o < l.out; o++) v[bb + o] = b[o]!;
     });
@@ -258,7 +291,11 @@ export class Mlp {
   toJSON(): MlpJSON {
     this.check('toJSON');
     return {
-      format: 'jetfit.mlp', version: 1, sizes: [...this.sizes], activation: this.activation, dtype: this.dtype,
+      format: 'jetfit.mlp',
+      version: 1,
+      sizes: [...this.sizes],
+      activation: this.activation,
+      dtype: this.dtype,
       params: this.getParams().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
     };
   }
@@ -268,7 +305,11 @@ export class Mlp {
     const what = 'Mlp.fromJSON: ';
     let data: unknown = json;
     if (typeof json === 'string') {
-      try { data = JSON.parse(json); } catch (e) { throw new JetfitError(`${what}not valid JSON: ${(e as Error).message}`); }
+      try {
+        data = JSON.parse(json);
+      } catch (e) {
+        throw new JetfitError(`${what}not valid JSON: ${(e as Error).message}`);
+      }
     }
     const d = data as Partial<MlpJSON> | null;
     if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
@@ -301,9 +342,13 @@ export class Mlp {
     const heap = this.core.heap;
     for (const b of this.stateBuffers.values()) heap.release(b.ptr);
     this.stateBuffers.clear();
-    heap.release(this.paramsPtr); heap.release(this.gradsPtr); heap.release(this.wtPtr);
+    heap.release(this.paramsPtr);
+    heap.release(this.gradsPtr);
+    heap.release(this.wtPtr);
     this.isDisposed = true;
-    this.viewsOf = null; this.paramsView = null; this.gradsView = null;
+    this.viewsOf = null;
+    this.paramsView = null;
+    this.gradsView = null;
   }
 
   // ---- internals (used by ForwardPass and by training) ----
@@ -315,7 +360,9 @@ export class Mlp {
   private refreshViews(): void {
     const buffer = this.core.heap.memory.buffer as ArrayBuffer;
     if (buffer !== this.viewsOf) {
-      const v = this.view(), p = this.paramsPtr / this.S, g = this.gradsPtr / this.S;
+      const v = this.view(),
+        p = this.paramsPtr / this.S,
+        g = this.gradsPtr / this.S;
       this.paramsView = v.subarray(p, p + this.flatLength);
       this.gradsView = v.subarray(g, g + this.flatLength);
       this.viewsOf = buffer;
@@ -333,7 +380,8 @@ export class Mlp {
       const at = new Int32Array(this.parameterCount);
       let k = 0;
       for (const l of this.layout) {
-        const w = (l.W - this.paramsPtr) / this.S, b = (l.b - this.paramsPtr) / this.S;
+        const w = (l.W - this.paramsPtr) / this.S,
+          b = (l.b - this.paramsPtr) / this.S;
         for (let o = 0; o < l.out; o++) for (let i = 0; i < l.in; i++) at[k++] = w + o * l.inP + i;
         for (let o = 0; o < l.out; o++) at[k++] = b + o;
       }
@@ -388,9 +436,22 @@ export class Mlp {
   /** @internal Adam/AdamW update of the parameter buffer in place (state in stateBuffer(m), (v)) */
   adamUpdate(m: string, v: string, step: number, root: number, b1: number, b2: number, eps: number, decay: number, l2: number): void {
     this.check('optimizer');
-    const M = this.statePtr(m), V = this.statePtr(v);
+    const M = this.statePtr(m),
+      V = this.statePtr(v);
     (this.dtype === 'float64' ? this.core.exports.adam_f64 : this.core.exports.adam_f32)(
-      this.paramsPtr, this.gradsPtr, M, V, this.flatLength, step, root, b1, b2, eps, decay, l2);
+      this.paramsPtr,
+      this.gradsPtr,
+      M,
+      V,
+      this.flatLength,
+      step,
+      root,
+      b1,
+      b2,
+      eps,
+      decay,
+      l2,
+    );
   }
 
   /** @internal SGD update of the parameter buffer in place (momentum in stateBuffer(u)) */
@@ -398,7 +459,15 @@ export class Mlp {
     this.check('optimizer');
     const U = mu !== 0 ? this.statePtr(u) : 0;
     (this.dtype === 'float64' ? this.core.exports.sgd_f64 : this.core.exports.sgd_f32)(
-      this.paramsPtr, this.gradsPtr, U, this.flatLength, lr, mu, nesterov ? 1 : 0, wd);
+      this.paramsPtr,
+      this.gradsPtr,
+      U,
+      this.flatLength,
+      lr,
+      mu,
+      nesterov ? 1 : 0,
+      wd,
+    );
   }
 
   /** @internal max |parameter| over the flat buffer (padding is zero): NaN or Infinity when one is not finite */
@@ -433,9 +502,11 @@ export class Mlp {
   /** @internal refuses second-order jets on a network whose activation has no second derivative */
   checkSecondOrder(spec: JetSpec, argument: string): void {
     if (jetOrder(spec) === 2 && !hasSecondDerivative(this.activation)) {
-      throw new JetfitError(`${argument}: second derivatives were asked for, but the network uses ` +
-        `'${this.activation}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
-        "would be identically zero and a loss on it could not train the network. Use a smooth activation such as 'tanh', 'silu' or 'gelu'");
+      throw new JetfitError(
+        `${argument}: second derivatives were asked for, but the network uses ` +
+          `'${this.activation}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
+          "would be identically zero and a loss on it could not train the network. Use a smooth activation such as 'tanh', 'silu' or 'gelu'",
+      );
     }
   }
 
@@ -455,7 +526,8 @@ export class Mlp {
     const known = this.bySpec.get(spec);
     if (known) for (const p of known) if (p.batch === batch && !p.disposed) return p;
     const plan = this.planByKey(batch, spec);
-    if (known) known.push(plan); else this.bySpec.set(spec, [plan]);
+    if (known) known.push(plan);
+    else this.bySpec.set(spec, [plan]);
     return plan;
   }
 
@@ -493,7 +565,9 @@ export class Mlp {
   }
 
   private readJets(plan: Plan, spec: JetSpec, request: JetRequest | undefined): Jets {
-    const B = plan.batch, m = this.outputs, n = this.inputs;
+    const B = plan.batch,
+      m = this.outputs,
+      n = this.inputs;
     const mP = this.layout[this.layout.length - 1]!.outP;
     const v = this.view();
     const base = plan.out / this.S;
@@ -511,13 +585,17 @@ export class Mlp {
       const J = allocReal(this.dtype, B * m * n);
       if (plan.mode === 'reverse') {
         // [m][B][inP0] blocks, one per output
-        const inP = this.layout[0]!.inP, jac = plan.jac / this.S;
-        for (let k = 0; k < m; k++) for (let p = 0; p < B; p++) {
-          const o = jac + (k * B + p) * inP;
-          for (let i = 0; i < n; i++) J[(p * m + k) * n + i] = v[o + i]!;
-        }
+        const inP = this.layout[0]!.inP,
+          jac = plan.jac / this.S;
+        for (let k = 0; k < m; k++)
+          for (let p = 0; p < B; p++) {
+            const o = jac + (k * B + p) * inP;
+            for (let i = 0; i < n; i++) J[(p * m + k) * n + i] = v[o + i]!;
+          }
       } else {
-        spec.dirs.forEach((i, d) => { block(1 + d, J, n, i); });
+        spec.dirs.forEach((i, d) => {
+          block(1 + d, J, n, i);
+        });
       }
       r.jacobian = J;
     }
@@ -554,12 +632,19 @@ export class Mlp {
   /** @internal checks cotangents against a pass of `spec` over `B` points (nothing is written) */
   checkCotangents(spec: JetSpec, B: number, c: Cotangents): void {
     const keys = cotangentKeys(c, 'cotangents');
-    const m = this.outputs, n = this.inputs;
+    const m = this.outputs,
+      n = this.inputs;
     const missing = missingFor(spec, n, c);
-    if (missing) throw new JetfitError(`cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`);
+    if (missing)
+      throw new JetfitError(
+        `cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`,
+      );
     const lengths: Record<string, [number, string]> = {
-      y: [B * m, `[${B}][${m}]`], jacobian: [B * m * n, `[${B}][${m}][${n}]`], laplacian: [B * m, `[${B}][${m}]`],
-      hessianDiag: [B * m * n, `[${B}][${m}][${n}]`], hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
+      y: [B * m, `[${B}][${m}]`],
+      jacobian: [B * m * n, `[${B}][${m}][${n}]`],
+      laplacian: [B * m, `[${B}][${m}]`],
+      hessianDiag: [B * m * n, `[${B}][${m}][${n}]`],
+      hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
     };
     for (const k of keys) checkNumbers(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1], this.dtype === 'float32');
   }
@@ -567,21 +652,27 @@ export class Mlp {
   /** @internal writes checked output cotangents into the plan and runs the backward pass */
   writeCotangents(plan: Plan, c: Cotangents, accumulate: boolean): void {
     this.check('backward');
-    const spec = plan.spec, B = plan.batch, m = this.outputs, n = this.inputs;
+    const spec = plan.spec,
+      B = plan.batch,
+      m = this.outputs,
+      n = this.inputs;
     const mP = this.layout[this.layout.length - 1]!.outP;
     const v = this.view();
     const ex = this.core.exports;
     const f64 = this.dtype === 'float64';
     if (plan.mode === 'reverse') {
-      const yb = plan.ybar / this.S, inP = this.layout[0]!.inP, jb = plan.g0 / this.S;
+      const yb = plan.ybar / this.S,
+        inP = this.layout[0]!.inP,
+        jb = plan.g0 / this.S;
       v.fill(0, yb, yb + B * mP);
       if (c.y) for (let p = 0; p < B; p++) for (let k = 0; k < m; k++) v[yb + p * mP + k] = c.y[p * m + k]!;
       v.fill(0, jb, jb + m * B * inP);
       if (c.jacobian) {
-        for (let k = 0; k < m; k++) for (let p = 0; p < B; p++) {
-          const o = jb + (k * B + p) * inP;
-          for (let i = 0; i < n; i++) v[o + i] = c.jacobian[(p * m + k) * n + i]!;
-        }
+        for (let k = 0; k < m; k++)
+          for (let p = 0; p < B; p++) {
+            const o = jb + (k * B + p) * inP;
+            for (let i = 0; i < n; i++) v[o + i] = c.jacobian[(p * m + k) * n + i]!;
+          }
       }
       plan.setFlags(true, accumulate);
       (f64 ? ex.backward_reverse_f64 : ex.backward_reverse_f32)(plan.words);
@@ -589,14 +680,18 @@ export class Mlp {
     }
     const base = plan.g0 / this.S;
     const blk = B * mP;
-    const K = plan.blocks, nd = spec.dirs.length;
+    const K = plan.blocks,
+      nd = spec.dirs.length;
     v.fill(0, base, base + K * blk);
     const add = (k: number, src: ArrayLike<number>, stride: number, offset: number, scale = 1): void => {
       const o = base + k * blk;
       for (let p = 0; p < B; p++) for (let j = 0; j < m; j++) v[o + p * mP + j]! += scale * src[(p * m + j) * stride + offset]!;
     };
     if (c.y) add(0, c.y, 1, 0);
-    if (c.jacobian) spec.dirs.forEach((i, d) => { add(1 + d, c.jacobian!, n, i); });
+    if (c.jacobian)
+      spec.dirs.forEach((i, d) => {
+        add(1 + d, c.jacobian!, n, i);
+      });
     if (c.hessianDiag) for (let i = 0; i < n; i++) add(1 + nd + pairIndex(spec, i, i), c.hessianDiag, n, i);
     if (c.hessian) {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) add(1 + nd + pairIndex(spec, i, j), c.hessian, n * n, i * n + j);
@@ -614,7 +709,8 @@ export class Mlp {
    * element offset of point 0 and the stride between points.
    */
   private locate(plan: Plan, k: number, c: string, cotangent: boolean): { at: number; stride: number } {
-    const B = plan.batch, spec = plan.spec;
+    const B = plan.batch,
+      spec = plan.spec;
     const mP = this.layout[this.layout.length - 1]!.outP;
     if (plan.mode === 'reverse') {
       const inP = this.layout[0]!.inP;
@@ -646,7 +742,8 @@ export class Mlp {
   clearCotangents(plan: Plan): void {
     this.check('backward');
     const v = this.view();
-    const B = plan.batch, mP = this.layout[this.layout.length - 1]!.outP;
+    const B = plan.batch,
+      mP = this.layout[this.layout.length - 1]!.outP;
     if (plan.mode === 'reverse') {
       v.fill(0, plan.ybar / this.S, plan.ybar / this.S + B * mP);
       v.fill(0, plan.g0 / this.S, plan.g0 / this.S + this.outputs * B * this.layout[0]!.inP);
@@ -678,8 +775,10 @@ export class Mlp {
     this.check('gradients');
     const v = this.view();
     return this.layout.map((l) => {
-      const W = allocReal(this.dtype, l.out * l.in), b = allocReal(this.dtype, l.out);
-      const w = l.Wbar / this.S, bb = l.bbar / this.S;
+      const W = allocReal(this.dtype, l.out * l.in),
+        b = allocReal(this.dtype, l.out);
+      const w = l.Wbar / this.S,
+        bb = l.bbar / this.S;
       for (let o = 0; o < l.out; o++) W.set(v.subarray(w + o * l.inP, w + o * l.inP + l.in), o * l.in);
       b.set(v.subarray(bb, bb + l.out));
       return { W, b };
@@ -703,8 +802,13 @@ export class ForwardPass implements Jets {
   readonly hessian?: Real;
 
   /** @internal */
-  constructor(private readonly net: Mlp, private readonly plan: Plan, private readonly generation: number,
-              private readonly version: number, jets: Jets) {
+  constructor(
+    private readonly net: Mlp,
+    private readonly plan: Plan,
+    private readonly generation: number,
+    private readonly version: number,
+    jets: Jets,
+  ) {
     this.batch = jets.batch;
     this.y = jets.y;
     if (jets.jacobian) this.jacobian = jets.jacobian;
@@ -724,7 +828,10 @@ export class ForwardPass implements Jets {
 
   /** @internal backward into the network's flat gradient buffer, without copying out */
   backwardInPlace(cotangents: Cotangents, options?: BackwardOptions): void {
-    if (this.plan.disposed) throw new JetfitError('backward: this pass was released (its network was disposed, or many passes of other shapes came after it); run forward again');
+    if (this.plan.disposed)
+      throw new JetfitError(
+        'backward: this pass was released (its network was disposed, or many passes of other shapes came after it); run forward again',
+      );
     if (this.plan.generation !== this.generation) {
       throw new JetfitError('backward: a later forward pass with the same batch size and jets has overwritten this one; run forward again');
     }

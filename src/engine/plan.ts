@@ -47,21 +47,34 @@ export class Plan {
   disposed = false;
   private readonly owned: number[] = [];
 
-  constructor(private readonly core: Core, layers: readonly LayerLayout[], readonly batch: number,
-              readonly spec: JetSpec, readonly mode: PassMode, outputs: number, dtype: DType) {
+  constructor(
+    private readonly core: Core,
+    layers: readonly LayerLayout[],
+    readonly batch: number,
+    readonly spec: JetSpec,
+    readonly mode: PassMode,
+    outputs: number,
+    dtype: DType,
+  ) {
     const S = bytesOf(dtype);
     const reverse = mode === 'reverse';
     const K = blockCount(spec);
     const L = layers.length;
     const B = batch;
-    const inP0 = layers[0]!.inP, mP = layers[L - 1]!.outP;
+    const inP0 = layers[0]!.inP,
+      mP = layers[L - 1]!.outP;
     const maxP = Math.max(inP0, ...layers.map((l) => l.outP));
     const m = reverse ? outputs : 0;
     // Sizes first, so that an impossible batch is refused before anything is allocated.
     const cot = reverse ? Math.max(m, 1) * B * maxP * S : K * B * maxP * S;
     const head: Record<string, number> = {
-      words: (PLAN_HEADER + LAYER_WORDS * L) * 4, x: B * inP0 * S, g0: cot, g1: cot, scratch: maxP * S,
-      dirs: Math.max(4, spec.dirs.length * 4), pairs: Math.max(8, spec.pairs.length * 8),
+      words: (PLAN_HEADER + LAYER_WORDS * L) * 4,
+      x: B * inP0 * S,
+      g0: cot,
+      g1: cot,
+      scratch: maxP * S,
+      dirs: Math.max(4, spec.dirs.length * 4),
+      pairs: Math.max(8, spec.pairs.length * 8),
       ...(reverse ? { scratch2: m * B * maxP * S, jac: m * B * inP0 * S, ybar: B * mP * S } : {}),
     };
     const layerSizes = layers.map((l, i) => {
@@ -77,8 +90,10 @@ export class Plan {
     });
     const total = [...Object.values(head), ...layerSizes.flatMap((s) => Object.values(s))].reduce((a, b) => a + b + 64, 0);
     if (core.heap.used + total > MAX_MEMORY_BYTES) {
-      throw new JetfitError(`x: a batch of ${batch} points with ${K} jet components each needs ${formatBytes(total)} of ` +
-        `working memory, more than WebAssembly's 4 GiB allows (${formatBytes(core.heap.used)} in use); split it into smaller batches`);
+      throw new JetfitError(
+        `x: a batch of ${batch} points with ${K} jet components each needs ${formatBytes(total)} of ` +
+          `working memory, more than WebAssembly's 4 GiB allows (${formatBytes(core.heap.used)} in use); split it into smaller batches`,
+      );
     }
     try {
       const a = (bytes: number): number => {
@@ -95,33 +110,73 @@ export class Plan {
       const dirs = a(head.dirs!);
       const pairs = a(head.pairs!);
       const scratch2 = reverse ? a(head.scratch2!) : 0;
-      if (reverse) { this.jac = a(head.jac!); this.ybar = a(head.ybar!); }
+      if (reverse) {
+        this.jac = a(head.jac!);
+        this.ybar = a(head.ybar!);
+      }
       const w = this.words >>> 2;
       const header: [number, number][] = [
-        [H.LAYERS, L], [H.BATCH, B], [H.DIRS, spec.dirs.length], [H.PAIRS, spec.pairs.length],
-        [H.LAP, spec.laplacian ? 1 : 0], [H.ORDER, jetOrder(spec)], [H.DIRS_PTR, dirs], [H.PAIRS_PTR, pairs],
-        [H.X, this.x], [H.G0, this.g0], [H.G1, g1], [H.SCRATCH, scratch], [H.BLOCKS, K],
-        [H.OUTPUTS, outputs], [H.JAC, this.jac], [H.YBAR, this.ybar], [H.SCRATCH2, scratch2],
+        [H.LAYERS, L],
+        [H.BATCH, B],
+        [H.DIRS, spec.dirs.length],
+        [H.PAIRS, spec.pairs.length],
+        [H.LAP, spec.laplacian ? 1 : 0],
+        [H.ORDER, jetOrder(spec)],
+        [H.DIRS_PTR, dirs],
+        [H.PAIRS_PTR, pairs],
+        [H.X, this.x],
+        [H.G0, this.g0],
+        [H.G1, g1],
+        [H.SCRATCH, scratch],
+        [H.BLOCKS, K],
+        [H.OUTPUTS, outputs],
+        [H.JAC, this.jac],
+        [H.YBAR, this.ybar],
+        [H.SCRATCH2, scratch2],
       ];
       let out = 0;
       const records = layers.map((l, i) => {
         const s = layerSizes[i]!;
-        const Z = a(s.Z), A = s.A ? a(s.A) : Z, Sd = a(s.S), G = a(s.G), Hh = a(s.H);
+        const Z = a(s.Z),
+          A = s.A ? a(s.A) : Z,
+          Sd = a(s.S),
+          G = a(s.G),
+          Hh = a(s.H);
         const one = B * l.outP * S;
         out = Z;
         return [
-          [LW.IN, l.inP], [LW.OUT, l.outP], [LW.IN_REAL, l.in], [LW.ACT, l.act], [LW.W, l.W], [LW.B, l.b],
-          [LW.WT, l.Wt], [LW.Z, Z], [LW.A, A], [LW.S1, Sd], [LW.S2, Sd && Sd + one], [LW.S3, Sd && Sd + 2 * one],
-          [LW.WBAR, l.Wbar], [LW.BBAR, l.bbar], [LW.G, G], [LW.H, Hh],
+          [LW.IN, l.inP],
+          [LW.OUT, l.outP],
+          [LW.IN_REAL, l.in],
+          [LW.ACT, l.act],
+          [LW.W, l.W],
+          [LW.B, l.b],
+          [LW.WT, l.Wt],
+          [LW.Z, Z],
+          [LW.A, A],
+          [LW.S1, Sd],
+          [LW.S2, Sd && Sd + one],
+          [LW.S3, Sd && Sd + 2 * one],
+          [LW.WBAR, l.Wbar],
+          [LW.BBAR, l.bbar],
+          [LW.G, G],
+          [LW.H, Hh],
         ] as [number, number][];
       });
       // Every allocation is done: now the u32 view cannot be detached by growth.
       const u32 = core.heap.u32;
       u32.fill(0, w, w + PLAN_HEADER + LAYER_WORDS * L);
       for (const [k, v] of header) u32[w + k] = v;
-      spec.dirs.forEach((d, i) => { u32[(dirs >>> 2) + i] = d; });
-      spec.pairs.forEach(([p, q], i) => { u32[(pairs >>> 2) + 2 * i] = p; u32[(pairs >>> 2) + 2 * i + 1] = q; });
-      records.forEach((rec, i) => { for (const [k, v] of rec) u32[w + PLAN_HEADER + LAYER_WORDS * i + k] = v; });
+      spec.dirs.forEach((d, i) => {
+        u32[(dirs >>> 2) + i] = d;
+      });
+      spec.pairs.forEach(([p, q], i) => {
+        u32[(pairs >>> 2) + 2 * i] = p;
+        u32[(pairs >>> 2) + 2 * i + 1] = q;
+      });
+      records.forEach((rec, i) => {
+        for (const [k, v] of rec) u32[w + PLAN_HEADER + LAYER_WORDS * i + k] = v;
+      });
       this.out = out;
       this.blocks = K;
     } catch (e) {

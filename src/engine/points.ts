@@ -17,23 +17,33 @@ function isRows(x: Points): x is readonly (readonly number[] | Float32Array | Fl
 /** The batch size of x for n inputs, or an error naming the argument. */
 export function batchSize(x: Points, n: number, argument: string): number {
   if (x === null || typeof x !== 'object' || !(Array.isArray(x) || x instanceof Float32Array || x instanceof Float64Array)) {
-    throw new JetfitError(`${argument}: expected points as a Float32Array, Float64Array, number[] (flat, row-major [B][${n}]) ` +
-      `or number[][] ([B] rows of ${n}), got ${describe(x)}`);
+    throw new JetfitError(
+      `${argument}: expected points as a Float32Array, Float64Array, number[] (flat, row-major [B][${n}]) ` +
+        `or number[][] ([B] rows of ${n}), got ${describe(x)}`,
+    );
   }
   if (isRows(x)) {
     for (let p = 0; p < x.length; p++) {
       const row: unknown = x[p];
-      if (!row || typeof row !== 'object' || !(Array.isArray(row) || row instanceof Float32Array || row instanceof Float64Array) || row.length !== n) {
-        throw new JetfitError(`${argument}: ragged rows: row ${p} has ${Array.isArray(row) || ArrayBuffer.isView(row) ? (row as ArrayLike<number>).length : describe(row)} ` +
-          `entries, expected ${n} (the network's input size)`);
+      if (
+        !row ||
+        typeof row !== 'object' ||
+        !(Array.isArray(row) || row instanceof Float32Array || row instanceof Float64Array) ||
+        row.length !== n
+      ) {
+        throw new JetfitError(
+          `${argument}: ragged rows: row ${p} has ${Array.isArray(row) || ArrayBuffer.isView(row) ? (row as ArrayLike<number>).length : describe(row)} ` +
+            `entries, expected ${n} (the network's input size)`,
+        );
       }
     }
     return x.length;
   }
   if (x.length === 0) throw new JetfitError(`${argument}: empty batch; expected at least one point of ${n} inputs`);
   if (x.length % n !== 0) {
-    throw new JetfitError(`${argument}: length ${x.length} is not a multiple of the input size ${n}; ` +
-      `expected a flat row-major array [B][${n}]`);
+    throw new JetfitError(
+      `${argument}: length ${x.length} is not a multiple of the input size ${n}; ` + `expected a flat row-major array [B][${n}]`,
+    );
   }
   return x.length / n;
 }
@@ -48,20 +58,27 @@ export function checkPoints(x: Points, n: number, argument: string, float32: boo
   const flat = x as ArrayLike<unknown>;
   let check = 0;
   if (x instanceof Float64Array || x instanceof Float32Array || !rows) {
-    for (let k = 0; k < B * n; k++) { const v = flat[k]; check += typeof v === 'number' ? v * 0 : NaN; }
+    for (let k = 0; k < B * n; k++) {
+      const v = flat[k];
+      check += typeof v === 'number' ? v * 0 : NaN;
+    }
   } else {
     for (let p = 0; p < B; p++) {
       const row = (x as readonly ArrayLike<unknown>[])[p]!;
-      for (let i = 0; i < n; i++) { const v = row[i]; check += typeof v === 'number' ? v * 0 : NaN; }
+      for (let i = 0; i < n; i++) {
+        const v = row[i];
+        check += typeof v === 'number' ? v * 0 : NaN;
+      }
     }
   }
   // v * 0 is 0 for every finite number: one sum finds any NaN, Infinity or non-number.
   if (check === 0 && !(float32 && !(x instanceof Float32Array) && outsideFloat32(x, B, n, rows))) return B;
-  for (let p = 0; p < B; p++) for (let i = 0; i < n; i++) {
-    const v = rows ? (x as readonly ArrayLike<unknown>[])[p]![i] : flat[p * n + i];
-    const bad = badValue(v, float32);
-    if (bad !== null) throw new JetfitError(`${argument}: point ${p}, input ${i} is ${bad}; every coordinate must be a finite number`);
-  }
+  for (let p = 0; p < B; p++)
+    for (let i = 0; i < n; i++) {
+      const v = rows ? (x as readonly ArrayLike<unknown>[])[p]![i] : flat[p * n + i];
+      const bad = badValue(v, float32);
+      if (bad !== null) throw new JetfitError(`${argument}: point ${p}, input ${i} is ${bad}; every coordinate must be a finite number`);
+    }
   return B;
 }
 

@@ -17,9 +17,13 @@ export interface FieldContext {
 /** A trainable scalar (an unknown coefficient learnt with the network). */
 export class Parameter {
   /** @param value initial value @param name for messages and the history */
-  constructor(public value: number, readonly name: string = 'parameter') {
+  constructor(
+    public value: number,
+    readonly name: string = 'parameter',
+  ) {
     if (typeof name !== 'string') throw new JetfitError(`parameter(value, name): name must be a string, got ${describe(name)}`);
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new JetfitError(`parameter(${name}): initial value must be a finite number, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new JetfitError(`parameter(${name}): initial value must be a finite number, got ${describe(value)}`);
   }
 }
 
@@ -47,12 +51,17 @@ export type FieldLike = Field | number | Parameter;
 /** A value per point, with derivatives with respect to the inputs. */
 export class Field {
   /** @internal */
-  constructor(readonly context: FieldContext, readonly node: FieldNode) {}
+  constructor(
+    readonly context: FieldContext,
+    readonly node: FieldNode,
+  ) {}
 
   private lift(x: FieldLike, op: string): FieldNode {
     if (x instanceof Field) {
       if (x.context !== this.context) {
-        throw new JetfitError(`${op}: the two fields belong to different loss terms ('${this.context.term}' and '${x.context.term}'); each term's fields live on its own points`);
+        throw new JetfitError(
+          `${op}: the two fields belong to different loss terms ('${this.context.term}' and '${x.context.term}'); each term's fields live on its own points`,
+        );
       }
       return x.node;
     }
@@ -69,11 +78,17 @@ export class Field {
   }
 
   /** this + other */
-  add(other: FieldLike): Field { return this.make({ kind: 'add', a: this.node, b: this.lift(other, 'add') }); }
+  add(other: FieldLike): Field {
+    return this.make({ kind: 'add', a: this.node, b: this.lift(other, 'add') });
+  }
   /** this − other */
-  sub(other: FieldLike): Field { return this.make({ kind: 'sub', a: this.node, b: this.lift(other, 'sub') }); }
+  sub(other: FieldLike): Field {
+    return this.make({ kind: 'sub', a: this.node, b: this.lift(other, 'sub') });
+  }
   /** this · other */
-  mul(other: FieldLike): Field { return this.make({ kind: 'mul', a: this.node, b: this.lift(other, 'mul') }); }
+  mul(other: FieldLike): Field {
+    return this.make({ kind: 'mul', a: this.node, b: this.lift(other, 'mul') });
+  }
   /** this / other */
   div(other: FieldLike): Field {
     if (typeof other === 'number') {
@@ -84,7 +99,9 @@ export class Field {
     return this.make({ kind: 'mul', a: this.node, b: { kind: 'unary', f: FUNCTIONS.recip, a: b } });
   }
   /** −this */
-  neg(): Field { return this.mul(-1); }
+  neg(): Field {
+    return this.mul(-1);
+  }
   /** this^p for a constant p */
   pow(p: number): Field {
     if (!Number.isFinite(p)) throw new JetfitError(`pow: expected a finite exponent, got ${p}`);
@@ -93,52 +110,84 @@ export class Field {
     return this.map(power(p));
   }
   /** this² */
-  square(): Field { return this.map(FUNCTIONS.square); }
+  square(): Field {
+    return this.map(FUNCTIONS.square);
+  }
   /** √this */
-  sqrt(): Field { return this.map(power(0.5)); }
+  sqrt(): Field {
+    return this.map(power(0.5));
+  }
   /** |this| */
-  abs(): Field { return this.map(FUNCTIONS.abs); }
+  abs(): Field {
+    return this.map(FUNCTIONS.abs);
+  }
   /** e^this */
-  exp(): Field { return this.map(FUNCTIONS.exp); }
+  exp(): Field {
+    return this.map(FUNCTIONS.exp);
+  }
   /** ln this */
-  log(): Field { return this.map(FUNCTIONS.log); }
+  log(): Field {
+    return this.map(FUNCTIONS.log);
+  }
   /** sin this */
-  sin(): Field { return this.map(FUNCTIONS.sin); }
+  sin(): Field {
+    return this.map(FUNCTIONS.sin);
+  }
   /** cos this */
-  cos(): Field { return this.map(FUNCTIONS.cos); }
+  cos(): Field {
+    return this.map(FUNCTIONS.cos);
+  }
   /** tanh this */
-  tanh(): Field { return this.map(FUNCTIONS.tanh); }
+  tanh(): Field {
+    return this.map(FUNCTIONS.tanh);
+  }
   /** @internal */
-  map(f: UnaryFunction): Field { return this.make({ kind: 'unary', f, a: this.node }); }
+  map(f: UnaryFunction): Field {
+    return this.make({ kind: 'unary', f, a: this.node });
+  }
 
   private index(i: number, what: string): number {
     const n = this.context.inputs;
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) {
-      throw new JetfitError(`${what}: input index ${describe(i)} is ${typeof i === 'number' ? 'out of range' : 'not a number'}; the network has ${n} input${n === 1 ? '' : 's'} (indices 0..${n - 1})`);
+      throw new JetfitError(
+        `${what}: input index ${describe(i)} is ${typeof i === 'number' ? 'out of range' : 'not a number'}; the network has ${n} input${n === 1 ? '' : 's'} (indices 0..${n - 1})`,
+      );
     }
     return i;
   }
 
   /** ∂this/∂x_i */
-  d(i: number): Field { return this.make({ kind: 'd', i: this.index(i, 'd(i)'), a: this.node }); }
+  d(i: number): Field {
+    return this.make({ kind: 'd', i: this.index(i, 'd(i)'), a: this.node });
+  }
   /** ∂²this/∂x_i∂x_j */
   d2(i: number, j: number): Field {
     return this.make({ kind: 'd2', i: this.index(i, 'd2(i, j)'), j: this.index(j, 'd2(i, j)'), a: this.node });
   }
   /** Σ_i ∂²this/∂x_i² */
-  laplacian(): Field { return this.make({ kind: 'laplacian', a: this.node }); }
+  laplacian(): Field {
+    return this.make({ kind: 'laplacian', a: this.node });
+  }
   /** [∂this/∂x_0, ..., ∂this/∂x_{n-1}] */
-  grad(): Field[] { return Array.from({ length: this.context.inputs }, (_, i) => this.d(i)); }
+  grad(): Field[] {
+    return Array.from({ length: this.context.inputs }, (_, i) => this.d(i));
+  }
 
   /** the mean over the batch's points */
-  mean(): Loss { return new Loss({ kind: 'mean', field: this }); }
+  mean(): Loss {
+    return new Loss({ kind: 'mean', field: this });
+  }
   /** the sum over the batch's points */
-  sum(): Loss { return new Loss({ kind: 'sum', field: this }); }
+  sum(): Loss {
+    return new Loss({ kind: 'sum', field: this });
+  }
 
   /** Refuses `u + 1` and the like: JavaScript operators cannot see a field's values. */
   [Symbol.toPrimitive](): never {
-    throw new JetfitError(`term '${this.context.term}': fields cannot be combined with JavaScript operators (+, -, *, /, **); ` +
-      'use .add(), .sub(), .mul(), .div(), .pow() (for example u.laplacian().add(1))');
+    throw new JetfitError(
+      `term '${this.context.term}': fields cannot be combined with JavaScript operators (+, -, *, /, **); ` +
+        'use .add(), .sub(), .mul(), .div(), .pow() (for example u.laplacian().add(1))',
+    );
   }
 }
 
@@ -156,22 +205,34 @@ export class Loss {
   private lift(x: Loss | number, op: string): LossNode {
     if (x instanceof Loss) return x.node;
     if (typeof x === 'number' && Number.isFinite(x)) return { kind: 'constant', value: x };
-    throw new JetfitError(`${op}: expected a scalar loss or a finite number, got ${(x as unknown) instanceof Field ? 'a field (reduce it with mean() or sum() first)' : describe(x)}`);
+    throw new JetfitError(
+      `${op}: expected a scalar loss or a finite number, got ${(x as unknown) instanceof Field ? 'a field (reduce it with mean() or sum() first)' : describe(x)}`,
+    );
   }
 
   /** this + other */
-  add(other: Loss | number): Loss { return new Loss({ kind: 'add', a: this.node, b: this.lift(other, 'add') }); }
+  add(other: Loss | number): Loss {
+    return new Loss({ kind: 'add', a: this.node, b: this.lift(other, 'add') });
+  }
   /** this − other */
-  sub(other: Loss | number): Loss { return new Loss({ kind: 'sub', a: this.node, b: this.lift(other, 'sub') }); }
+  sub(other: Loss | number): Loss {
+    return new Loss({ kind: 'sub', a: this.node, b: this.lift(other, 'sub') });
+  }
   /** this · other */
-  mul(other: Loss | number): Loss { return new Loss({ kind: 'mul', a: this.node, b: this.lift(other, 'mul') }); }
+  mul(other: Loss | number): Loss {
+    return new Loss({ kind: 'mul', a: this.node, b: this.lift(other, 'mul') });
+  }
   /** this / other */
-  div(other: Loss | number): Loss { return new Loss({ kind: 'div', a: this.node, b: this.lift(other, 'div') }); }
+  div(other: Loss | number): Loss {
+    return new Loss({ kind: 'div', a: this.node, b: this.lift(other, 'div') });
+  }
 
   /** Refuses `mean(u) * 2` and the like: JavaScript operators cannot see a loss's value. */
   [Symbol.toPrimitive](): never {
-    throw new JetfitError('losses cannot be combined with JavaScript operators (+, -, *, /, **); ' +
-      'use .add(), .sub(), .mul(), .div() (for example mean(r.square()).mul(2))');
+    throw new JetfitError(
+      'losses cannot be combined with JavaScript operators (+, -, *, /, **); ' +
+        'use .add(), .sub(), .mul(), .div() (for example mean(r.square()).mul(2))',
+    );
   }
 }
 
@@ -181,14 +242,22 @@ function asField(x: Field, what: string): Field {
 }
 
 /** mean over points */
-export function mean(f: Field): Loss { return asField(f, 'mean').mean(); }
+export function mean(f: Field): Loss {
+  return asField(f, 'mean').mean();
+}
 /** sum over points */
-export function sum(f: Field): Loss { return asField(f, 'sum').sum(); }
+export function sum(f: Field): Loss {
+  return asField(f, 'sum').sum();
+}
 
 /** mean((f − target)²); target defaults to 0 */
-export function mse(f: Field, target: FieldLike = 0): Loss { return asField(f, 'mse').sub(target).square().mean(); }
+export function mse(f: Field, target: FieldLike = 0): Loss {
+  return asField(f, 'mse').sub(target).square().mean();
+}
 /** mean(|f − target|) */
-export function mae(f: Field, target: FieldLike = 0): Loss { return asField(f, 'mae').sub(target).abs().mean(); }
+export function mae(f: Field, target: FieldLike = 0): Loss {
+  return asField(f, 'mae').sub(target).abs().mean();
+}
 /** mean of Huber's function of f − target: quadratic within delta, linear outside */
 export function huber(f: Field, target: FieldLike = 0, delta = 1): Loss {
   if (!(delta > 0)) throw new JetfitError(`huber: delta must be positive, got ${delta}`);

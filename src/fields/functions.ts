@@ -10,14 +10,20 @@ export interface UnaryFunction {
   at(k: number, x: number): number;
 }
 
-function family(name: string, at: (k: number, x: number) => number,
-                loops?: ((x: Float64Array, out: Float64Array, n: number) => void)[]): UnaryFunction {
+function family(
+  name: string,
+  at: (k: number, x: number) => number,
+  loops?: ((x: Float64Array, out: Float64Array, n: number) => void)[],
+): UnaryFunction {
   return {
     name,
     at,
     apply(k, x, out, n) {
       const loop = loops?.[k];
-      if (loop) { loop(x, out, n); return; }
+      if (loop) {
+        loop(x, out, n);
+        return;
+      }
       for (let i = 0; i < n; i++) out[i] = at(k, x[i]!);
     },
   };
@@ -29,17 +35,23 @@ function tanhAt(k: number, x: number): number {
   const t = Math.tanh(x);
   const s = 1 - t * t;
   switch (k) {
-    case 0: return t;
-    case 1: return s;
-    case 2: return -2 * t * s;
-    default: return s * (6 * t * t - 2);
+    case 0:
+      return t;
+    case 1:
+      return s;
+    case 2:
+      return -2 * t * s;
+    default:
+      return s * (6 * t * t - 2);
   }
 }
 
 /** The functions a Field can be mapped through. */
 export const FUNCTIONS = {
   exp: family('exp', (_k, x) => Math.exp(x), [
-    (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!); },
+    (x, o, n) => {
+      for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!);
+    },
   ]),
   log: family('log', (k, x) => (k === 0 ? Math.log(x) : k === 1 ? 1 / x : k === 2 ? -1 / (x * x) : 2 / (x * x * x))),
   sin: family('sin', (k, x) => SIN[k]!(x)),
@@ -47,8 +59,12 @@ export const FUNCTIONS = {
   tanh: family('tanh', tanhAt),
   abs: family('abs', (k, x) => (k === 0 ? Math.abs(x) : k === 1 ? Math.sign(x) : 0)),
   square: family('square', (k, x) => (k === 0 ? x * x : k === 1 ? 2 * x : k === 2 ? 2 : 0), [
-    (x, o, n) => { for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!; },
-    (x, o, n) => { for (let i = 0; i < n; i++) o[i] = 2 * x[i]!; },
+    (x, o, n) => {
+      for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
+    },
+    (x, o, n) => {
+      for (let i = 0; i < n; i++) o[i] = 2 * x[i]!;
+    },
   ]),
   recip: family('recip', (k, x) => (k === 0 ? 1 / x : k === 1 ? -1 / (x * x) : k === 2 ? 2 / (x * x * x) : -6 / (x * x * x * x))),
 } as const;

@@ -30,8 +30,10 @@ export interface LoweredLoss {
 }
 
 function thirdOrder(term: string): JetfitError {
-  return new JetfitError(`loss of term '${term}': this expression needs third derivatives of the network ` +
-    '(a derivative of a second derivative or of a Laplacian); jetfit computes derivatives up to second order');
+  return new JetfitError(
+    `loss of term '${term}': this expression needs third derivatives of the network ` +
+      '(a derivative of a second derivative or of a Laplacian); jetfit computes derivatives up to second order',
+  );
 }
 
 /** Lowers `loss` (built on fields of one term) onto a new tape. */
@@ -52,15 +54,25 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
   const reductions: Field[] = [];
   const walkLoss = (n: LossNode): void => {
     switch (n.kind) {
-      case 'mean': case 'sum': reductions.push(n.field); visit(n.field.node); break;
-      case 'constant': break;
-      default: walkLoss(n.a); walkLoss(n.b);
+      case 'mean':
+      case 'sum':
+        reductions.push(n.field);
+        visit(n.field.node);
+        break;
+      case 'constant':
+        break;
+      default:
+        walkLoss(n.a);
+        walkLoss(n.b);
     }
   };
   walkLoss(loss.node);
   const want = (n: FieldNode, c: Component): void => {
     let s = need.get(n);
-    if (!s) { s = new Set(); need.set(n, s); }
+    if (!s) {
+      s = new Set();
+      need.set(n, s);
+    }
     s.add(c);
   };
   for (const f of reductions) want(f.node, 'v');
@@ -79,17 +91,35 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
     if (!req) continue;
     for (const c of req) {
       switch (n.kind) {
-        case 'add': case 'sub': want(n.a, c); want(n.b, c); break;
-        case 'mul': for (const x of chainNeeds(c)) { want(n.a, x); want(n.b, x); } break;
-        case 'unary': for (const x of chainNeeds(c)) want(n.a, x); break;
+        case 'add':
+        case 'sub':
+          want(n.a, c);
+          want(n.b, c);
+          break;
+        case 'mul':
+          for (const x of chainNeeds(c)) {
+            want(n.a, x);
+            want(n.b, x);
+          }
+          break;
+        case 'unary':
+          for (const x of chainNeeds(c)) want(n.a, x);
+          break;
         case 'd':
           if (c === 'v') want(n.a, `d${n.i}`);
           else if (c.startsWith('d')) want(n.a, pairKey(n.i, Number(c.slice(1))));
           else throw thirdOrder(term);
           break;
-        case 'd2': if (c !== 'v') throw thirdOrder(term); want(n.a, pairKey(n.i, n.j)); break;
-        case 'laplacian': if (c !== 'v') throw thirdOrder(term); want(n.a, 'L'); break;
-        default: break;
+        case 'd2':
+          if (c !== 'v') throw thirdOrder(term);
+          want(n.a, pairKey(n.i, n.j));
+          break;
+        case 'laplacian':
+          if (c !== 'v') throw thirdOrder(term);
+          want(n.a, 'L');
+          break;
+        default:
+          break;
       }
     }
   }
@@ -139,29 +169,45 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
         case 'coordinate':
           if (c === 'v') {
             let node = coordinates.get(n.index);
-            if (!node) { node = tape.input(false, `x${n.index}`); coordinates.set(n.index, node); }
+            if (!node) {
+              node = tape.input(false, `x${n.index}`);
+              coordinates.set(n.index, node);
+            }
             v = node;
           } else v = c === `d${n.index}` ? 1 : 0;
           break;
         case 'column':
           if (c === 'v') {
             let node = columns.get(n.name);
-            if (!node) { node = tape.input(false, n.name); columns.set(n.name, node); }
+            if (!node) {
+              node = tape.input(false, n.name);
+              columns.set(n.name, node);
+            }
             v = node;
           } else v = 0;
           break;
         case 'parameter':
           if (c === 'v') {
             let node = parameters.get(n.param);
-            if (!node) { node = tape.input(true, n.param.name); parameters.set(n.param, node); }
+            if (!node) {
+              node = tape.input(true, n.param.name);
+              parameters.set(n.param, node);
+            }
             v = node;
           } else v = 0;
           break;
-        case 'constant': v = c === 'v' ? n.value : 0; break;
-        case 'add': v = add(get(n.a, c), get(n.b, c)); break;
-        case 'sub': v = sub(get(n.a, c), get(n.b, c)); break;
+        case 'constant':
+          v = c === 'v' ? n.value : 0;
+          break;
+        case 'add':
+          v = add(get(n.a, c), get(n.b, c));
+          break;
+        case 'sub':
+          v = sub(get(n.a, c), get(n.b, c));
+          break;
         case 'mul': {
-          const a = (x: Component): Comp => get(n.a, x), b = (x: Component): Comp => get(n.b, x);
+          const a = (x: Component): Comp => get(n.a, x),
+            b = (x: Component): Comp => get(n.b, x);
           if (c === 'v') v = mul(a('v'), b('v'));
           else if (c === 'L') {
             v = add(mul(a('L'), b('v')), mul(a('v'), b('L')));
@@ -169,8 +215,7 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
           } else if (c.startsWith('d')) v = add(mul(a(c), b('v')), mul(a('v'), b(c)));
           else {
             const [i, j] = c.slice(1).split(',').map(Number) as [number, number];
-            v = add(add(mul(a(c), b('v')), mul(a('v'), b(c))),
-              add(mul(a(`d${i}`), b(`d${j}`)), mul(a(`d${j}`), b(`d${i}`))));
+            v = add(add(mul(a(c), b('v')), mul(a('v'), b(c))), add(mul(a(`d${i}`), b(`d${j}`)), mul(a(`d${j}`), b(`d${i}`))));
           }
           break;
         }
@@ -188,9 +233,15 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
           }
           break;
         }
-        case 'd': v = c === 'v' ? get(n.a, `d${n.i}`) : get(n.a, pairKey(n.i, Number(c.slice(1)))); break;
-        case 'd2': v = get(n.a, pairKey(n.i, n.j)); break;
-        case 'laplacian': v = get(n.a, 'L'); break;
+        case 'd':
+          v = c === 'v' ? get(n.a, `d${n.i}`) : get(n.a, pairKey(n.i, Number(c.slice(1))));
+          break;
+        case 'd2':
+          v = get(n.a, pairKey(n.i, n.j));
+          break;
+        case 'laplacian':
+          v = get(n.a, 'L');
+          break;
       }
       out.set(c, v);
     }
@@ -200,8 +251,10 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
   // The scalar part.
   const lowerLoss = (n: LossNode): Comp => {
     switch (n.kind) {
-      case 'constant': return n.value;
-      case 'mean': case 'sum': {
+      case 'constant':
+        return n.value;
+      case 'mean':
+      case 'sum': {
         const v = comps.get(n.field.node)!.get('v')!;
         if (typeof v === 'number') {
           if (n.kind === 'mean') return v;
@@ -209,11 +262,15 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
         }
         return n.kind === 'mean' ? tape.mean(v) : tape.sum(v);
       }
-      case 'add': return add(lowerLoss(n.a), lowerLoss(n.b));
-      case 'sub': return sub(lowerLoss(n.a), lowerLoss(n.b));
-      case 'mul': return mul(lowerLoss(n.a), lowerLoss(n.b));
+      case 'add':
+        return add(lowerLoss(n.a), lowerLoss(n.b));
+      case 'sub':
+        return sub(lowerLoss(n.a), lowerLoss(n.b));
+      case 'mul':
+        return mul(lowerLoss(n.a), lowerLoss(n.b));
       case 'div': {
-        const a = lowerLoss(n.a), b = lowerLoss(n.b);
+        const a = lowerLoss(n.a),
+          b = lowerLoss(n.b);
         if (typeof b === 'number') return mul(a, 1 / b);
         return tape.div(typeof a === 'number' ? tape.constant(a) : a, b);
       }
@@ -222,11 +279,16 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
   let root = lowerLoss(loss.node);
   if (typeof root === 'number') root = tape.constant(root);
   const lowered: LoweredLoss = {
-    tape, root, outputs,
+    tape,
+    root,
+    outputs,
     coordinates: [...coordinates].map(([index, node]) => ({ index, node })),
     columns: [...columns].map(([name, node]) => ({ name, node })),
     parameters: [...parameters].map(([param, node]) => ({ param, node })),
-    spec: specFor(outputs.map((o) => o.component), inputs),
+    spec: specFor(
+      outputs.map((o) => o.component),
+      inputs,
+    ),
   };
   return lowered;
 }
@@ -240,14 +302,14 @@ function specFor(components: Component[], n: number): JetSpec {
     if (c.startsWith('d')) dirSet.add(Number(c.slice(1)));
     else if (c.startsWith('p')) {
       const [i, j] = c.slice(1).split(',').map(Number) as [number, number];
-      dirSet.add(i); dirSet.add(j);
+      dirSet.add(i);
+      dirSet.add(j);
       pairs.push([i, j]);
     }
   }
   if (laplacian) for (let i = 0; i < n; i++) dirSet.add(i);
   const dirs = [...dirSet].sort((a, b) => a - b);
-  const uniquePairs = [...new Map(pairs.map((p) => [`${p[0]},${p[1]}`, p])).values()]
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const uniquePairs = [...new Map(pairs.map((p) => [`${p[0]},${p[1]}`, p])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return {
     dirs,
     pairs: uniquePairs.map(([i, j]) => [dirs.indexOf(i), dirs.indexOf(j)] as [number, number]),

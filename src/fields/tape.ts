@@ -9,7 +9,11 @@ import type { UnaryFunction } from './functions.js';
 export class TapeNode {
   value: Float64Array = new Float64Array(0);
   grad: Float64Array = new Float64Array(0);
-  constructor(readonly id: number, readonly scalar: boolean, readonly label: string) {}
+  constructor(
+    readonly id: number,
+    readonly scalar: boolean,
+    readonly label: string,
+  ) {}
 }
 
 type Op =
@@ -50,10 +54,18 @@ export class Tape {
     return out;
   }
 
-  add(a: TapeNode, b: TapeNode): TapeNode { return this.binary('add', a, b); }
-  sub(a: TapeNode, b: TapeNode): TapeNode { return this.binary('sub', a, b); }
-  mul(a: TapeNode, b: TapeNode): TapeNode { return this.binary('mul', a, b); }
-  div(a: TapeNode, b: TapeNode): TapeNode { return this.binary('div', a, b); }
+  add(a: TapeNode, b: TapeNode): TapeNode {
+    return this.binary('add', a, b);
+  }
+  sub(a: TapeNode, b: TapeNode): TapeNode {
+    return this.binary('sub', a, b);
+  }
+  mul(a: TapeNode, b: TapeNode): TapeNode {
+    return this.binary('mul', a, b);
+  }
+  div(a: TapeNode, b: TapeNode): TapeNode {
+    return this.binary('div', a, b);
+  }
 
   /** a · c for a constant c */
   scale(a: TapeNode, c: number): TapeNode {
@@ -110,20 +122,39 @@ export class Tape {
       const o = op.out.value;
       const n = op.out.scalar ? 1 : B;
       switch (op.kind) {
-        case 'add': case 'sub': case 'mul': case 'div': {
-          const a = op.a.value, b = op.b.value;
-          const sa = op.a.scalar ? 0 : 1, sb = op.b.scalar ? 0 : 1;
+        case 'add':
+        case 'sub':
+        case 'mul':
+        case 'div': {
+          const a = op.a.value,
+            b = op.b.value;
+          const sa = op.a.scalar ? 0 : 1,
+            sb = op.b.scalar ? 0 : 1;
           if (op.kind === 'add') for (let i = 0; i < n; i++) o[i] = a[i * sa]! + b[i * sb]!;
           else if (op.kind === 'sub') for (let i = 0; i < n; i++) o[i] = a[i * sa]! - b[i * sb]!;
           else if (op.kind === 'mul') for (let i = 0; i < n; i++) o[i] = a[i * sa]! * b[i * sb]!;
           else for (let i = 0; i < n; i++) o[i] = a[i * sa]! / b[i * sb]!;
           break;
         }
-        case 'scale': { const a = op.a.value, c = op.c; for (let i = 0; i < n; i++) o[i] = a[i]! * c; break; }
-        case 'shift': { const a = op.a.value, c = op.c; for (let i = 0; i < n; i++) o[i] = a[i]! + c; break; }
-        case 'fn': op.f.apply(op.k, op.a.value, o, n); break;
-        case 'sum': case 'mean': {
-          const a = op.a.value, m = op.a.scalar ? 1 : B;
+        case 'scale': {
+          const a = op.a.value,
+            c = op.c;
+          for (let i = 0; i < n; i++) o[i] = a[i]! * c;
+          break;
+        }
+        case 'shift': {
+          const a = op.a.value,
+            c = op.c;
+          for (let i = 0; i < n; i++) o[i] = a[i]! + c;
+          break;
+        }
+        case 'fn':
+          op.f.apply(op.k, op.a.value, o, n);
+          break;
+        case 'sum':
+        case 'mean': {
+          const a = op.a.value,
+            m = op.a.scalar ? 1 : B;
           let s = 0;
           for (let i = 0; i < m; i++) s += a[i]!;
           o[0] = op.kind === 'mean' ? s / m : s;
@@ -143,34 +174,62 @@ export class Tape {
       const g = op.out.grad;
       const n = op.out.scalar ? 1 : B;
       switch (op.kind) {
-        case 'add': case 'sub': case 'mul': case 'div': {
-          const a = op.a.value, b = op.b.value, ga = op.a.grad, gb = op.b.grad;
-          const sa = op.a.scalar ? 0 : 1, sb = op.b.scalar ? 0 : 1;
+        case 'add':
+        case 'sub':
+        case 'mul':
+        case 'div': {
+          const a = op.a.value,
+            b = op.b.value,
+            ga = op.a.grad,
+            gb = op.b.grad;
+          const sa = op.a.scalar ? 0 : 1,
+            sb = op.b.scalar ? 0 : 1;
           if (op.kind === 'add') {
-            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]!; gb[i * sb]! += g[i]!; }
+            for (let i = 0; i < n; i++) {
+              ga[i * sa]! += g[i]!;
+              gb[i * sb]! += g[i]!;
+            }
           } else if (op.kind === 'sub') {
-            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]!; gb[i * sb]! -= g[i]!; }
+            for (let i = 0; i < n; i++) {
+              ga[i * sa]! += g[i]!;
+              gb[i * sb]! -= g[i]!;
+            }
           } else if (op.kind === 'mul') {
-            for (let i = 0; i < n; i++) { ga[i * sa]! += g[i]! * b[i * sb]!; gb[i * sb]! += g[i]! * a[i * sa]!; }
+            for (let i = 0; i < n; i++) {
+              ga[i * sa]! += g[i]! * b[i * sb]!;
+              gb[i * sb]! += g[i]! * a[i * sa]!;
+            }
           } else {
             for (let i = 0; i < n; i++) {
               const q = g[i]! / b[i * sb]!;
               ga[i * sa]! += q;
-              gb[i * sb]! -= q * a[i * sa]! / b[i * sb]!;
+              gb[i * sb]! -= (q * a[i * sa]!) / b[i * sb]!;
             }
           }
           break;
         }
-        case 'scale': { const ga = op.a.grad, c = op.c; for (let i = 0; i < n; i++) ga[i]! += g[i]! * c; break; }
-        case 'shift': { const ga = op.a.grad; for (let i = 0; i < n; i++) ga[i]! += g[i]!; break; }
+        case 'scale': {
+          const ga = op.a.grad,
+            c = op.c;
+          for (let i = 0; i < n; i++) ga[i]! += g[i]! * c;
+          break;
+        }
+        case 'shift': {
+          const ga = op.a.grad;
+          for (let i = 0; i < n; i++) ga[i]! += g[i]!;
+          break;
+        }
         case 'fn': {
-          const d = op.scratch, ga = op.a.grad;
+          const d = op.scratch,
+            ga = op.a.grad;
           op.f.apply(op.k + 1, op.a.value, d, n);
           for (let i = 0; i < n; i++) ga[i]! += g[i]! * d[i]!;
           break;
         }
-        case 'sum': case 'mean': {
-          const ga = op.a.grad, m = op.a.scalar ? 1 : B;
+        case 'sum':
+        case 'mean': {
+          const ga = op.a.grad,
+            m = op.a.scalar ? 1 : B;
           const v = op.kind === 'mean' ? g[0]! / m : g[0]!;
           for (let i = 0; i < m; i++) ga[i]! += v;
           break;

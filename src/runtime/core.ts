@@ -31,8 +31,10 @@ export function initCore(source: CoreSource | undefined, defaultSource: DefaultS
   if (pending) return pending;
   pending = (async () => {
     if (!hasSimd()) {
-      throw new JetfitError('init: this JavaScript runtime does not support WebAssembly SIMD (v128), which jetfit needs; ' +
-        'use Node 16.4+, Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Deno, Bun or Cloudflare Workers');
+      throw new JetfitError(
+        'init: this JavaScript runtime does not support WebAssembly SIMD (v128), which jetfit needs; ' +
+          'use Node 16.4+, Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Deno, Bun or Cloudflare Workers',
+      );
     }
     let module: WebAssembly.Module;
     if (source === undefined) {
@@ -52,7 +54,9 @@ export function initCore(source: CoreSource | undefined, defaultSource: DefaultS
     current = { exports, heap: new Heap(exports.memory, exports.heap_base()), info };
     return info;
   })();
-  pending.catch(() => { pending = null; });
+  pending.catch(() => {
+    pending = null;
+  });
   return pending;
 }
 

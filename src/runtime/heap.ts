@@ -9,7 +9,10 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB at most. */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
 
-interface Block { ptr: number; size: number }
+interface Block {
+  ptr: number;
+  size: number;
+}
 
 /** An allocator over one WebAssembly.Memory. */
 export class Heap {
@@ -21,12 +24,17 @@ export class Heap {
   private f64v = new Float64Array(0);
   private u32v = new Uint32Array(0);
 
-  constructor(readonly memory: WebAssembly.Memory, base: number) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
     this.top = align(base);
   }
 
   /** Bytes in use or reserved below the top of the heap. */
-  get used(): number { return this.top; }
+  get used(): number {
+    return this.top;
+  }
 
   /** Bytes in live blocks (handed out and not released). */
   get live(): number {
@@ -43,7 +51,10 @@ export class Heap {
       if (b.size >= size) {
         const ptr = b.ptr;
         if (b.size === size) this.free.splice(i, 1);
-        else { b.ptr += size; b.size -= size; }
+        else {
+          b.ptr += size;
+          b.size -= size;
+        }
         this.sizes.set(ptr, size);
         return ptr;
       }
@@ -53,7 +64,8 @@ export class Heap {
     if (end > MAX_MEMORY_BYTES) {
       throw new JetfitError(
         `${what} needs ${formatBytes(size)} more WebAssembly memory, past the 4 GiB that a ` +
-        `WebAssembly module can address (${formatBytes(this.top)} already in use); use smaller batches`);
+          `WebAssembly module can address (${formatBytes(this.top)} already in use); use smaller batches`,
+      );
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) {
@@ -62,10 +74,13 @@ export class Heap {
       try {
         this.memory.grow(extra);
       } catch {
-        try { this.memory.grow(need); } catch {
+        try {
+          this.memory.grow(need);
+        } catch {
           throw new JetfitError(
             `${what} needs ${formatBytes(size)} of WebAssembly memory and the runtime refused to grow it ` +
-            `past ${formatBytes(have)}; use smaller batches`);
+              `past ${formatBytes(have)}; use smaller batches`,
+          );
         }
       }
     }
@@ -111,11 +126,20 @@ export class Heap {
   }
 
   /** The whole memory as float32 (index = byte offset / 4). */
-  get f32(): Float32Array { this.refresh(); return this.f32v; }
+  get f32(): Float32Array {
+    this.refresh();
+    return this.f32v;
+  }
   /** The whole memory as float64 (index = byte offset / 8). */
-  get f64(): Float64Array { this.refresh(); return this.f64v; }
+  get f64(): Float64Array {
+    this.refresh();
+    return this.f64v;
+  }
   /** The whole memory as u32 (index = byte offset / 4). */
-  get u32(): Uint32Array { this.refresh(); return this.u32v; }
+  get u32(): Uint32Array {
+    this.refresh();
+    return this.u32v;
+  }
 }
 
 function align(n: number): number {

@@ -5,21 +5,16 @@ import { JetfitError } from '../errors.js';
 import { REQUIRED_EXPORTS, type CoreExports } from './abi.js';
 
 /** Anything `init` can load the core from. */
-export type CoreSource =
-  | WebAssembly.Module
-  | ArrayBuffer
-  | ArrayBufferView
-  | URL
-  | string
-  | Response
-  | PromiseLike<Response>;
+export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response | PromiseLike<Response>;
 
 // (module (func (result v128) i32.const 0 i8x16.splat)): validates only with SIMD.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8,
-  0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 // A function using f32x4.relaxed_madd: validates only with relaxed SIMD.
-const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1,
-  13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]);
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11,
+]);
 
 /** True when this runtime validates WebAssembly SIMD (v128). */
 export function hasSimd(): boolean {
@@ -73,8 +68,10 @@ async function fromResponse(response: Response, what: string): Promise<WebAssemb
 
 async function compileBytes(bytes: Uint8Array, what: string): Promise<WebAssembly.Module> {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    throw new JetfitError(`init: ${what} is not a WebAssembly module (it does not start with the bytes "\\0asm"); ` +
-      'pass jetfit.wasm from the package, its bytes, a URL to it, a Response or a compiled WebAssembly.Module');
+    throw new JetfitError(
+      `init: ${what} is not a WebAssembly module (it does not start with the bytes "\\0asm"); ` +
+        'pass jetfit.wasm from the package, its bytes, a URL to it, a Response or a compiled WebAssembly.Module',
+    );
   }
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
@@ -121,16 +118,20 @@ export async function toModule(source: CoreSource): Promise<WebAssembly.Module> 
     }
     return fromResponse(response, url.href);
   }
-  throw new JetfitError(`init: cannot load the core from ${describe(source)}; expected a WebAssembly.Module, ` +
-    'an ArrayBuffer or Uint8Array of jetfit.wasm, a URL or URL string, or a Response');
+  throw new JetfitError(
+    `init: cannot load the core from ${describe(source)}; expected a WebAssembly.Module, ` +
+      'an ArrayBuffer or Uint8Array of jetfit.wasm, a URL or URL string, or a Response',
+  );
 }
 
 /** Instantiates a compiled core (it has no imports) and checks its exports. */
 export async function instantiateCore(module: WebAssembly.Module): Promise<CoreExports> {
   const imports = WebAssembly.Module.imports(module);
   if (imports.length > 0) {
-    throw new JetfitError(`init: the module imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}; ` +
-      'the jetfit core imports nothing, so this is not jetfit.wasm');
+    throw new JetfitError(
+      `init: the module imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}; ` +
+        'the jetfit core imports nothing, so this is not jetfit.wasm',
+    );
   }
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as Record<string, unknown>;

@@ -18,18 +18,27 @@ export const now = (): number => (typeof performance !== 'undefined' ? performan
  */
 export function yieldToEventLoop(): Promise<void> {
   const g = globalThis as unknown as YieldGlobals;
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => { g.setImmediate!(resolve); });
+  if (typeof g.setImmediate === 'function')
+    return new Promise((resolve) => {
+      g.setImmediate!(resolve);
+    });
   if ((g.document !== undefined || g.WorkerGlobalScope !== undefined) && typeof MessageChannel !== 'undefined') {
     if (!channel) {
       channel = new MessageChannel();
       channel.port1.onmessage = () => waiting.shift()?.();
     }
-    return new Promise((resolve) => { waiting.push(resolve); channel!.port2.postMessage(0); });
+    return new Promise((resolve) => {
+      waiting.push(resolve);
+      channel!.port2.postMessage(0);
+    });
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-interface ProcessLike { stdout?: { isTTY?: boolean; write(s: string): boolean }; env?: Record<string, string | undefined> }
+interface ProcessLike {
+  stdout?: { isTTY?: boolean; write(s: string): boolean };
+  env?: Record<string, string | undefined>;
+}
 
 /** A writer of the progress line, or null when there is none (option false, or 'auto' outside a terminal or in CI). */
 export function progressWriter(option: boolean | 'auto' | undefined): ((line: string, final: boolean) => void) | null {
@@ -37,6 +46,11 @@ export function progressWriter(option: boolean | 'auto' | undefined): ((line: st
   const tty = proc?.stdout?.isTTY === true && !proc.env?.CI;
   const on = option === true || ((option === undefined || option === 'auto') && tty);
   if (!on) return null;
-  if (proc?.stdout && tty) return (line, final) => { proc.stdout!.write(`\r${line.padEnd(100)}${final ? '\n' : ''}`); };
-  return (line, final) => { if (final) console.log(line); };
+  if (proc?.stdout && tty)
+    return (line, final) => {
+      proc.stdout!.write(`\r${line.padEnd(100)}${final ? '\n' : ''}`);
+    };
+  return (line, final) => {
+    if (final) console.log(line);
+  };
 }

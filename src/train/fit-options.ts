@@ -96,8 +96,21 @@ export interface ResolvedFit {
 }
 
 const PHASE_KEYS = ['optimizer', 'steps', 'epochs', 'schedule', 'clipNorm', 'batchSize'];
-const FIT_KEYS = ['terms', 'loss', 'data', 'phases', 'seed', 'onStep', 'onEpoch', 'earlyStopping', 'restoreBest',
-  'signal', 'progress', 'resume', ...PHASE_KEYS];
+const FIT_KEYS = [
+  'terms',
+  'loss',
+  'data',
+  'phases',
+  'seed',
+  'onStep',
+  'onEpoch',
+  'earlyStopping',
+  'restoreBest',
+  'signal',
+  'progress',
+  'resume',
+  ...PHASE_KEYS,
+];
 const PER_PHASE = ['optimizer', 'steps', 'epochs', 'schedule', 'clipNorm'];
 
 /** Checks every option of fit and builds the terms and phases; changes nothing. */
@@ -108,16 +121,21 @@ export function resolveFit(net: Mlp, options: FitOptions): ResolvedFit {
   checkKeys(options, FIT_KEYS, 'fit(net, options)');
   if (options.phases !== undefined) {
     for (const k of PER_PHASE) {
-      if ((options as Record<string, unknown>)[k] !== undefined) throw new JetfitError(`fit: ${k} goes inside each phase when phases are given (phases: [{ ${k}, ... }])`);
+      if ((options as Record<string, unknown>)[k] !== undefined)
+        throw new JetfitError(`fit: ${k} goes inside each phase when phases are given (phases: [{ ${k}, ... }])`);
     }
   }
   const seed = options.seed === undefined ? 0 : checkSeed(options.seed, 'fit.seed');
   for (const k of ['onStep', 'onEpoch'] as const) {
-    if (options[k] !== undefined && typeof options[k] !== 'function') throw new JetfitError(`fit.${k}: expected a function, got ${describe(options[k])}`);
+    if (options[k] !== undefined && typeof options[k] !== 'function')
+      throw new JetfitError(`fit.${k}: expected a function, got ${describe(options[k])}`);
   }
   if (options.progress !== undefined && options.progress !== 'auto') checkBoolean(options.progress, "fit.progress (or 'auto')");
   const restoreBest = checkBoolean(options.restoreBest, 'fit.restoreBest');
-  if (options.signal !== undefined && (typeof options.signal !== 'object' || options.signal === null || typeof options.signal.aborted !== 'boolean')) {
+  if (
+    options.signal !== undefined &&
+    (typeof options.signal !== 'object' || options.signal === null || typeof options.signal.aborted !== 'boolean')
+  ) {
     throw new JetfitError(`fit.signal: expected an AbortSignal, got ${describe(options.signal)}`);
   }
   if (options.terms !== undefined && (typeof options.terms !== 'object' || options.terms === null || Array.isArray(options.terms))) {
@@ -138,24 +156,38 @@ export function resolveFit(net: Mlp, options: FitOptions): ResolvedFit {
   const terms = names.map((name, i) => new Term(name, termOptions[name]!, net, seed + 7919 * (i + 1)));
   const scalars: Parameter[] = [];
   for (const t of terms) {
-    t.slots = t.parameters.map((p) => { let k = scalars.indexOf(p); if (k < 0) { k = scalars.length; scalars.push(p); } return k; });
+    t.slots = t.parameters.map((p) => {
+      let k = scalars.indexOf(p);
+      if (k < 0) {
+        k = scalars.length;
+        scalars.push(p);
+      }
+      return k;
+    });
   }
 
   const phaseList: unknown = options.phases ?? [options];
-  if (!Array.isArray(phaseList) || phaseList.length === 0) throw new JetfitError(`fit.phases: expected a non-empty array of phases, got ${describe(phaseList)}`);
-  const phases = phaseList.map((p: unknown, i) => resolvePhase(p, options.phases ? `phases[${i}]` : 'fit', !options.phases && shorthand, terms, names));
+  if (!Array.isArray(phaseList) || phaseList.length === 0)
+    throw new JetfitError(`fit.phases: expected a non-empty array of phases, got ${describe(phaseList)}`);
+  const phases = phaseList.map((p: unknown, i) =>
+    resolvePhase(p, options.phases ? `phases[${i}]` : 'fit', !options.phases && shorthand, terms, names),
+  );
 
   let earlyStopping: Required<EarlyStoppingOptions> | null = null;
   if (options.earlyStopping !== undefined) {
     const es = options.earlyStopping;
-    if (typeof es !== 'object' || es === null) throw new JetfitError(`earlyStopping: expected { patience, monitor?, minDelta?, restoreBest? }, got ${describe(es)}`);
+    if (typeof es !== 'object' || es === null)
+      throw new JetfitError(`earlyStopping: expected { patience, monitor?, minDelta?, restoreBest? }, got ${describe(es)}`);
     checkKeys(es, ['monitor', 'patience', 'minDelta', 'restoreBest'], 'earlyStopping');
     const monitor = es.monitor ?? 'loss';
     if (monitor !== 'loss' && !names.includes(monitor)) {
-      throw new JetfitError(`earlyStopping.monitor: no term named ${typeof monitor === 'string' ? `'${monitor}'` : describe(monitor)}; expected 'loss' or one of ${names.join(', ')}`);
+      throw new JetfitError(
+        `earlyStopping.monitor: no term named ${typeof monitor === 'string' ? `'${monitor}'` : describe(monitor)}; expected 'loss' or one of ${names.join(', ')}`,
+      );
     }
     earlyStopping = {
-      monitor, patience: checkInteger(es.patience, 'earlyStopping.patience', 1),
+      monitor,
+      patience: checkInteger(es.patience, 'earlyStopping.patience', 1),
       minDelta: checkOption(es.minDelta, 'earlyStopping.minDelta', 0, 0),
       restoreBest: es.restoreBest === undefined ? true : checkBoolean(es.restoreBest, 'earlyStopping.restoreBest'),
     };
@@ -164,7 +196,8 @@ export function resolveFit(net: Mlp, options: FitOptions): ResolvedFit {
 }
 
 function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[], names: string[]): Phase {
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new JetfitError(`${where}: expected a phase { optimizer, steps }, got ${describe(p)}`);
+  if (typeof p !== 'object' || p === null || Array.isArray(p))
+    throw new JetfitError(`${where}: expected a phase { optimizer, steps }, got ${describe(p)}`);
   const o = p as PhaseOptions;
   if (where !== 'fit') checkKeys(o, PHASE_KEYS, where);
   const opt = resolveOptimizer(o.optimizer, `${where}.optimizer`);
@@ -183,16 +216,25 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
   if (o.steps !== undefined) steps = checkInteger(o.steps, `${where}.steps`, 0);
   else if (o.epochs !== undefined) {
     const epochs = checkInteger(o.epochs, `${where}.epochs`, 0);
-    const b = sizeOf(terms[0]!), size = terms[0]!.sampler.data.size;
+    const b = sizeOf(terms[0]!),
+      size = terms[0]!.sampler.data.size;
     steps = epochs * Math.max(1, Math.floor(size / (b === 'full' ? size : Math.min(b, size))));
   } else throw new JetfitError(`${where}: say how long to train: steps or epochs`);
   if (opt.type === 'lbfgs') {
     for (const k of ['schedule', 'clipNorm'] as const) {
-      if (o[k] !== undefined) throw new JetfitError(`${where}: L-BFGS chooses its step by line search; ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`);
+      if (o[k] !== undefined)
+        throw new JetfitError(
+          `${where}: L-BFGS chooses its step by line search; ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
+        );
     }
-    const mini = terms.find((t) => { const b = sizeOf(t); return b !== 'full' && b < t.sampler.data.size; });
+    const mini = terms.find((t) => {
+      const b = sizeOf(t);
+      return b !== 'full' && b < t.sampler.data.size;
+    });
     if (mini) {
-      throw new JetfitError(`${where}: L-BFGS needs full batches, but term '${mini.name}' has batchSize ${String(sizeOf(mini))} of ${mini.sampler.data.size} points; use batchSize: 'full' (for the phase or the term) or a first-order optimizer`);
+      throw new JetfitError(
+        `${where}: L-BFGS needs full batches, but term '${mini.name}' has batchSize ${String(sizeOf(mini))} of ${mini.sampler.data.size} points; use batchSize: 'full' (for the phase or the term) or a first-order optimizer`,
+      );
     }
   }
   const clip = o.clipNorm === undefined ? 0 : checkOption(o.clipNorm, `${where}.clipNorm`, 0, 0, Infinity, true);

@@ -84,28 +84,45 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
   const best = restoreBest || earlyStopping?.restoreBest ? new Float64Array(size) : null;
   const termValues: Record<string, number> = Object.fromEntries(names.map((k) => [k, NaN]));
   const history: History = {
-    loss: [], terms: Object.fromEntries(names.map((k) => [k, []])), lr: [], time: [], epochs: [], phases: [],
-    parameters: {}, steps: 0, seconds: 0, stopReason: 'completed', state: null as unknown as TrainingState,
+    loss: [],
+    terms: Object.fromEntries(names.map((k) => [k, []])),
+    lr: [],
+    time: [],
+    epochs: [],
+    phases: [],
+    parameters: {},
+    steps: 0,
+    seconds: 0,
+    stopReason: 'completed',
+    state: null as unknown as TrainingState,
   };
   const progress = progressWriter(options.progress);
   const started = now();
-  let lastYield = started, lastProgress = 0;
-  let step = 0, phaseIndex = 0, phaseStep = 0;
+  let lastYield = started,
+    lastProgress = 0;
+  let step = 0,
+    phaseIndex = 0,
+    phaseStep = 0;
   let resumeOptimizer: OptimizerState | null = null;
   if (options.resume !== undefined) {
     const r = options.resume;
-    step = r.step; phaseIndex = r.phase; phaseStep = r.phaseStep;
+    step = r.step;
+    phaseIndex = r.phase;
+    phaseStep = r.phaseStep;
     const values = new Float64Array(size);
     trainables.unpackVector([...r.params, ...r.scalars], values);
     trainables.load(values);
-    terms.forEach((t, i) => { t.restoreSamplers(r.samplers[i]!); });
+    terms.forEach((t, i) => {
+      t.restoreSamplers(r.samplers[i]!);
+    });
     resumeOptimizer = r.optimizer;
   }
 
   /** Loss and gradient of all terms on their current batches. */
   const evaluate = (): number => {
     trainables.grads.fill(0);
-    let total = 0, first = true;
+    let total = 0,
+      first = true;
     for (const t of terms) {
       const v = t.run(true, !first, trainables.grads);
       if (t.lowered.outputs.length > 0) first = false;
@@ -117,13 +134,18 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
   };
   const alive = (): void => {
     if (net.disposed) {
-      throw new JetfitError(`fit: the network was disposed while fit was training it (after step ${step}); training stopped. ` +
-        'Dispose a network only after its fit has finished (await it), or stop the fit first (onStep returning false, or an AbortSignal)');
+      throw new JetfitError(
+        `fit: the network was disposed while fit was training it (after step ${step}); training stopped. ` +
+          'Dispose a network only after its fit has finished (await it), or stop the fit first (onStep returning false, or an AbortSignal)',
+      );
     }
   };
 
   let optimizerState: () => OptimizerState | null = () => null;
-  let bestLoss = Infinity, sinceBest = 0, epochSum = 0, epochCount = 0;
+  let bestLoss = Infinity,
+    sinceBest = 0,
+    epochSum = 0,
+    epochCount = 0;
   const epochTerms: Record<string, number> = Object.fromEntries(names.map((k) => [k, 0]));
   const stepsPerEpoch = terms[0]!.samplerFor(undefined).stepsPerEpoch;
   let stop: StopReason | null = null;
@@ -134,11 +156,18 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     while (!done && !stop) {
       const ph = phases[phaseIndex]!;
       for (const t of terms) t.useBatch(ph.batchOf(t));
-      let firstOrderOpt: FirstOrder | null = null, lbfgs: Lbfgs | null = null;
-      if (ph.opt.type === 'lbfgs') { lbfgs = new Lbfgs(ph.opt, size); optimizerState = () => lbfgs!.state(trainables); }
-      else { firstOrderOpt = firstOrder(ph.opt, trainables); optimizerState = () => firstOrderOpt!.state(); }
+      let firstOrderOpt: FirstOrder | null = null,
+        lbfgs: Lbfgs | null = null;
+      if (ph.opt.type === 'lbfgs') {
+        lbfgs = new Lbfgs(ph.opt, size);
+        optimizerState = () => lbfgs!.state(trainables);
+      } else {
+        firstOrderOpt = firstOrder(ph.opt, trainables);
+        optimizerState = () => firstOrderOpt!.state();
+      }
       if (resumeOptimizer) {
-        if (lbfgs) lbfgs.restore(resumeOptimizer, trainables); else firstOrderOpt!.restore(resumeOptimizer);
+        if (lbfgs) lbfgs.restore(resumeOptimizer, trainables);
+        else firstOrderOpt!.restore(resumeOptimizer);
         resumeOptimizer = null;
       }
       const baseLr = ph.opt.lr;
@@ -146,14 +175,20 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
       let phaseEnd: LbfgsStop = null;
       const phaseStart = phaseStep;
       while (phaseStep < ph.steps && !stop && !phaseEnd) {
-        if (options.signal?.aborted) { stop = 'aborted'; break; }
+        if (options.signal?.aborted) {
+          stop = 'aborted';
+          break;
+        }
         let loss: number, lr: number;
         if (lbfgs) {
           lr = baseLr;
           trainables.save(snapshot);
           const r = lbfgs.step(trainables, evaluate);
           loss = r.loss;
-          if (r.stop === 'non-finite-loss') { trainables.load(snapshot); throw lossError(names, termValues, step); }
+          if (r.stop === 'non-finite-loss') {
+            trainables.load(snapshot);
+            throw lossError(names, termValues, step);
+          }
           if (r.stop === 'non-finite-gradient' || !trainables.finite()) {
             trainables.load(snapshot);
             throw gradientOrUpdateError(net, terms, trainables, step, 'an L-BFGS step');
@@ -164,42 +199,61 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
           for (const t of terms) t.advance();
           loss = evaluate();
           if (!Number.isFinite(loss)) {
-            if (haveSnapshot) { trainables.load(snapshot); firstOrderOpt!.rollback(); }
+            if (haveSnapshot) {
+              trainables.load(snapshot);
+              firstOrderOpt!.rollback();
+            }
             throw lossError(names, termValues, step);
           }
-          if (ph.clip > 0) { const g = trainables.gradientNorm(); if (g > ph.clip) trainables.scaleGradient(ph.clip / g); }
-          if (adam32) { const e = adamOverflowError(trainables, step); if (e) throw e; }
+          if (ph.clip > 0) {
+            const g = trainables.gradientNorm();
+            if (g > ph.clip) trainables.scaleGradient(ph.clip / g);
+          }
+          if (adam32) {
+            const e = adamOverflowError(trainables, step);
+            if (e) throw e;
+          }
           trainables.save(snapshot);
           firstOrderOpt!.snapshot();
           haveSnapshot = true;
           firstOrderOpt!.step(trainables, lr);
           if (!trainables.finite()) {
-            trainables.load(snapshot); firstOrderOpt!.rollback();
+            trainables.load(snapshot);
+            firstOrderOpt!.rollback();
             throw gradientOrUpdateError(net, terms, trainables, step, `'${ph.opt.type}' with learning rate ${lr}`);
           }
           trainables.commit();
         }
         // history and callbacks
         const seconds = (now() - started) / 1000;
-        history.loss.push(loss); history.lr.push(lr); history.time.push(seconds);
+        history.loss.push(loss);
+        history.lr.push(lr);
+        history.time.push(seconds);
         for (const k of names) history.terms[k]!.push(termValues[k]!);
         step++;
         phaseStep++;
         const info: StepInfo = { step, epoch: Math.floor(step / stepsPerEpoch), phase: phaseIndex, loss, terms: termValues, lr, seconds };
         if (options.onStep && options.onStep(info) === false) stop = 'callback';
         alive();
-        epochSum += loss; epochCount++;
+        epochSum += loss;
+        epochCount++;
         for (const k of names) epochTerms[k]! += termValues[k]!;
         if (step % stepsPerEpoch === 0) {
-          const e: StepInfo = { ...info, loss: epochSum / epochCount, terms: Object.fromEntries(names.map((k) => [k, epochTerms[k]! / epochCount])) };
+          const e: StepInfo = {
+            ...info,
+            loss: epochSum / epochCount,
+            terms: Object.fromEntries(names.map((k) => [k, epochTerms[k]! / epochCount])),
+          };
           history.epochs.push(e);
-          epochSum = 0; epochCount = 0;
+          epochSum = 0;
+          epochCount = 0;
           for (const k of names) epochTerms[k] = 0;
           if (options.onEpoch && options.onEpoch(e) === false) stop = 'callback';
           alive();
           const monitored = earlyStopping && earlyStopping.monitor !== 'loss' ? e.terms[earlyStopping.monitor]! : e.loss;
           if (monitored < bestLoss - (earlyStopping?.minDelta ?? 0)) {
-            bestLoss = monitored; sinceBest = 0;
+            bestLoss = monitored;
+            sinceBest = 0;
             if (best) trainables.save(best);
           } else if (earlyStopping && ++sinceBest >= earlyStopping.patience) {
             stop = 'early-stopping';
@@ -207,30 +261,55 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
         }
         if (progress && (now() - lastProgress > 200 || stop)) {
           lastProgress = now();
-          progress(`step ${step}  loss ${loss.toExponential(3)}  ${names.length > 1 ? names.map((k) => `${k} ${termValues[k]!.toExponential(2)}`).join('  ') : ''}  ${seconds.toFixed(1)} s`, false);
+          progress(
+            `step ${step}  loss ${loss.toExponential(3)}  ${names.length > 1 ? names.map((k) => `${k} ${termValues[k]!.toExponential(2)}`).join('  ') : ''}  ${seconds.toFixed(1)} s`,
+            false,
+          );
         }
-        if (now() - lastYield > 40) { await yieldToEventLoop(); lastYield = now(); alive(); }
+        if (now() - lastYield > 40) {
+          await yieldToEventLoop();
+          lastYield = now();
+          alive();
+        }
       }
       const finished = phaseStep >= ph.steps || phaseEnd !== null;
-      history.phases.push({ optimizer: ph.opt.type, steps: phaseStep - phaseStart, stopReason: finished ? phaseEnd ?? 'completed' : stop ?? 'completed' });
+      history.phases.push({
+        optimizer: ph.opt.type,
+        steps: phaseStep - phaseStart,
+        stopReason: finished ? (phaseEnd ?? 'completed') : (stop ?? 'completed'),
+      });
       if (!finished) break;
-      if (phaseIndex === phases.length - 1) { done = true; break; }
+      if (phaseIndex === phases.length - 1) {
+        done = true;
+        break;
+      }
       // the next phase starts with a fresh optimizer (a state saved now holds none)
-      phaseIndex++; phaseStep = 0; haveSnapshot = false;
+      phaseIndex++;
+      phaseStep = 0;
+      haveSnapshot = false;
       optimizerState = () => null;
     }
     if (best && Number.isFinite(bestLoss) && (stop === 'early-stopping' ? earlyStopping!.restoreBest : restoreBest)) trainables.load(best);
   } finally {
-    if (progress) progress(`step ${step}  loss ${(history.loss[history.loss.length - 1] ?? NaN).toExponential(3)}  ${((now() - started) / 1000).toFixed(1)} s`, true);
+    if (progress)
+      progress(
+        `step ${step}  loss ${(history.loss[history.loss.length - 1] ?? NaN).toExponential(3)}  ${((now() - started) / 1000).toFixed(1)} s`,
+        true,
+      );
   }
   history.stopReason = stop ?? (done ? history.phases[history.phases.length - 1]!.stopReason : 'completed');
   history.steps = step;
   history.seconds = (now() - started) / 1000;
-  scalars.forEach((p, i) => { history.parameters[p.name] = trainables.values[i]!; });
+  scalars.forEach((p, i) => {
+    history.parameters[p.name] = trainables.values[i]!;
+  });
   const params = new Float64Array(size);
   trainables.save(params);
   history.state = {
-    version: 2, step, phase: phaseIndex, phaseStep,
+    version: 2,
+    step,
+    phase: phaseIndex,
+    phaseStep,
     optimizer: optimizerState(),
     samplers: terms.map((t) => t.samplerStates()),
     scalars: Array.from(trainables.values),

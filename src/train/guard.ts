@@ -13,7 +13,9 @@ const KEEP = 'training stopped and the network keeps the parameters of the last 
 /** The schedule's factor at a step, or an error: it must be finite and ≥ 0 (a negative one would climb the loss). */
 export function checkFactor(factor: unknown, step: number, where: string): number {
   if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 0) {
-    throw new JetfitError(`${where}.schedule: the learning-rate factor at step ${step} is ${describe(factor)}; expected a finite number ≥ 0. ${KEEP}`);
+    throw new JetfitError(
+      `${where}.schedule: the learning-rate factor at step ${step} is ${describe(factor)}; expected a finite number ≥ 0. ${KEEP}`,
+    );
   }
   return factor;
 }
@@ -21,8 +23,10 @@ export function checkFactor(factor: unknown, step: number, where: string): numbe
 /** A loss that is not finite: names the first term whose value is not. */
 export function lossError(names: readonly string[], values: Readonly<Record<string, number>>, step: number): JetfitError {
   const bad = names.find((k) => !Number.isFinite(values[k])) ?? names[0]!;
-  return new JetfitError(`fit: the loss became ${values[bad]} at step ${step} in term '${bad}'; ${KEEP}. ` +
-    `Lower the learning rate, clip gradients (clipNorm), or check the data of '${bad}'`);
+  return new JetfitError(
+    `fit: the loss became ${values[bad]} at step ${step} in term '${bad}'; ${KEEP}. ` +
+      `Lower the learning rate, clip gradients (clipNorm), or check the data of '${bad}'`,
+  );
 }
 
 /**
@@ -38,13 +42,17 @@ export function gradientOrUpdateError(net: Mlp, terms: readonly Term[], t: Train
     const g = t.gradientMaxAbs();
     if (!Number.isFinite(g)) {
       const value = firstNonFinite(t);
-      return new JetfitError(`fit: the gradient became ${value} at step ${step} in term '${term.name}' (its loss was ` +
-        `${term.value}); ${KEEP}. A function without a finite derivative where it is evaluated (sqrt or abs at 0, log at 0) ` +
-        `or a float32 overflow gives this: check the loss of '${term.name}', or use dtype 'float64'`);
+      return new JetfitError(
+        `fit: the gradient became ${value} at step ${step} in term '${term.name}' (its loss was ` +
+          `${term.value}); ${KEEP}. A function without a finite derivative where it is evaluated (sqrt or abs at 0, log at 0) ` +
+          `or a float32 overflow gives this: check the loss of '${term.name}', or use dtype 'float64'`,
+      );
     }
   }
-  return new JetfitError(`fit: the update at step ${step} made the parameters non-finite (${update}); ${KEEP}. ` +
-    'Lower the learning rate or clip gradients (clipNorm)');
+  return new JetfitError(
+    `fit: the update at step ${step} made the parameters non-finite (${update}); ${KEEP}. ` +
+      'Lower the learning rate or clip gradients (clipNorm)',
+  );
 }
 
 function firstNonFinite(t: Trainables): number {
@@ -59,7 +67,9 @@ function firstNonFinite(t: Trainables): number {
 export function adamOverflowError(t: Trainables, step: number): JetfitError | null {
   const g = t.gradientMaxAbs();
   if (!(g * g > FLOAT32_MAX)) return null;
-  return new JetfitError(`fit: Adam's second moment overflows float32 at step ${step}: the gradient reaches |g| = ${g.toExponential(2)}, ` +
-    `whose square is beyond float32's range (${FLOAT32_MAX.toExponential(2)}), so the update would silently stop; ${KEEP}. ` +
-    "Clip the gradient (clipNorm), scale the loss down, or use dtype 'float64'");
+  return new JetfitError(
+    `fit: Adam's second moment overflows float32 at step ${step}: the gradient reaches |g| = ${g.toExponential(2)}, ` +
+      `whose square is beyond float32's range (${FLOAT32_MAX.toExponential(2)}), so the update would silently stop; ${KEEP}. ` +
+      "Clip the gradient (clipNorm), scale the loss down, or use dtype 'float64'",
+  );
 }

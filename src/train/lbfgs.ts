@@ -22,14 +22,13 @@ function maxAbs(a: Float64Array): number {
 }
 
 function cubicMinimum(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lo?: number, hi?: number): number {
-  const xmin = lo ?? Math.min(x1, x2), xmax = hi ?? Math.max(x1, x2);
+  const xmin = lo ?? Math.min(x1, x2),
+    xmax = hi ?? Math.max(x1, x2);
   const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
   const d2sq = d1 * d1 - g1 * g2;
   if (d2sq >= 0) {
     const d2 = Math.sqrt(d2sq);
-    const t = x1 <= x2
-      ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-      : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    const t = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
     if (Number.isFinite(t)) return Math.min(Math.max(t, xmin), xmax);
   }
   return (xmin + xmax) / 2;
@@ -68,7 +67,10 @@ export class Lbfgs {
   /** objective evaluations so far */
   evaluations = 0;
 
-  constructor(o: ResolvedLbfgs, readonly n: number) {
+  constructor(
+    o: ResolvedLbfgs,
+    readonly n: number,
+  ) {
     this.lr = o.lr;
     const h = o.historySize;
     this.history = h;
@@ -76,7 +78,13 @@ export class Lbfgs {
     this.tolChange = o.toleranceChange;
     this.maxLs = o.maxLineSearch;
     const v = (): Float64Array => new Float64Array(n);
-    this.x = v(); this.g = v(); this.gPrev = v(); this.d = v(); this.q = v(); this.trial = v(); this.trialG = v();
+    this.x = v();
+    this.g = v();
+    this.gPrev = v();
+    this.d = v();
+    this.q = v();
+    this.trial = v();
+    this.trialG = v();
     this.bracketG = [v(), v()];
     this.alpha = new Float64Array(h);
   }
@@ -115,7 +123,9 @@ export class Lbfgs {
     if (ls.step === 0 && this.s.length > 0) {
       // The curvature pairs can mislead (float32 noise in y = Δg): clear them and search
       // once more from steepest descent before giving up.
-      this.s.length = 0; this.y.length = 0; this.rho.length = 0;
+      this.s.length = 0;
+      this.y.length = 0;
+      this.rho.length = 0;
       this.direction();
       if (this.gtd < -this.tolChange) ls = this.lineSearch(t, f, this.firstStep(), this.gtd);
     }
@@ -124,7 +134,9 @@ export class Lbfgs {
       return { loss: this.loss, stop: 'line-search-failed' };
     }
     const step = ls.step;
-    const n = this.n, d = this.d, g = this.g;
+    const n = this.n,
+      d = this.d,
+      g = this.g;
     // Move to the accepted point and record the curvature pair (s = step·d, y = Δg).
     const s = this.s.length === this.history ? this.s.shift()! : new Float64Array(n);
     const y = this.y.length === this.history ? this.y.shift()! : new Float64Array(n);
@@ -135,7 +147,11 @@ export class Lbfgs {
       y[i] = g[i]! - this.gPrev[i]!;
     }
     const ys = dot(y, s);
-    if (ys > 1e-10) { this.s.push(s); this.y.push(y); this.rho.push(1 / ys); }
+    if (ys > 1e-10) {
+      this.s.push(s);
+      this.y.push(y);
+      this.rho.push(1 / ys);
+    }
     t.load(this.x);
     this.loss = ls.loss;
     this.t = step;
@@ -156,7 +172,9 @@ export class Lbfgs {
 
   /** d = −H·g by the two-loop recursion (H₀ = sᵀy / yᵀy · I), and gtd = gᵀd. */
   private direction(): void {
-    const n = this.n, d = this.d, g = this.g;
+    const n = this.n,
+      d = this.d,
+      g = this.g;
     if (this.s.length === 0) {
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
     } else {
@@ -174,7 +192,8 @@ export class Lbfgs {
       for (let i = 0; i < n; i++) d[i] = q[i]! * h0;
       for (let k = 0; k < this.s.length; k++) {
         const b = dot(this.y[k]!, d) * this.rho[k]!;
-        const sk = this.s[k]!, a = this.alpha[k]!;
+        const sk = this.s[k]!,
+          a = this.alpha[k]!;
         for (let i = 0; i < n; i++) d[i] = d[i]! + sk[i]! * (a - b);
       }
     }
@@ -183,43 +202,75 @@ export class Lbfgs {
 
   /** Strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
   private lineSearch(t: Trainables, f: Objective, step0: number, gtd: number): { loss: number; step: number } {
-    const c1 = 1e-4, c2 = 0.9, f0 = this.loss;
+    const c1 = 1e-4,
+      c2 = 0.9,
+      f0 = this.loss;
     const dNorm = maxAbs(this.d);
     const gNew = this.trialG;
     let step = step0;
     let fNew = this.evaluateAt(t, f, step, gNew);
     let gtdNew = dot(gNew, this.d);
-    let tPrev = 0, fPrev = f0, gtdPrev = gtd;
+    let tPrev = 0,
+      fPrev = f0,
+      gtdPrev = gtd;
     const [gA, gB] = this.bracketG;
-    gA.set(this.g);                     // gradient at tPrev
+    gA.set(this.g); // gradient at tPrev
     let evals = 1;
     // bracket [lo, hi] with values, slopes and gradients in slots 0 and 1
-    const bt = [0, 0], bf = [0, 0], bgtd = [0, 0];
-    let done = false, bracketed = false;
+    const bt = [0, 0],
+      bf = [0, 0],
+      bgtd = [0, 0];
+    let done = false,
+      bracketed = false;
     while (evals < this.maxLs) {
       if (fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev)) {
-        bt[0] = tPrev; bf[0] = fPrev; bgtd[0] = gtdPrev;
-        bt[1] = step; bf[1] = fNew; bgtd[1] = gtdNew; gB.set(gNew);
-        bracketed = true; break;
+        bt[0] = tPrev;
+        bf[0] = fPrev;
+        bgtd[0] = gtdPrev;
+        bt[1] = step;
+        bf[1] = fNew;
+        bgtd[1] = gtdNew;
+        gB.set(gNew);
+        bracketed = true;
+        break;
       }
-      if (Math.abs(gtdNew) <= -c2 * gtd) { done = true; break; }
+      if (Math.abs(gtdNew) <= -c2 * gtd) {
+        done = true;
+        break;
+      }
       if (gtdNew >= 0) {
-        bt[0] = tPrev; bf[0] = fPrev; bgtd[0] = gtdPrev;
-        bt[1] = step; bf[1] = fNew; bgtd[1] = gtdNew; gB.set(gNew);
-        bracketed = true; break;
+        bt[0] = tPrev;
+        bf[0] = fPrev;
+        bgtd[0] = gtdPrev;
+        bt[1] = step;
+        bf[1] = fNew;
+        bgtd[1] = gtdNew;
+        gB.set(gNew);
+        bracketed = true;
+        break;
       }
-      const lo = step + 0.01 * (step - tPrev), hi = step * 10;
+      const lo = step + 0.01 * (step - tPrev),
+        hi = step * 10;
       const next = cubicMinimum(tPrev, fPrev, gtdPrev, step, fNew, gtdNew, lo, hi);
-      tPrev = step; fPrev = fNew; gtdPrev = gtdNew; gA.set(gNew);
+      tPrev = step;
+      fPrev = fNew;
+      gtdPrev = gtdNew;
+      gA.set(gNew);
       step = next;
       fNew = this.evaluateAt(t, f, step, gNew);
       gtdNew = dot(gNew, this.d);
       evals++;
     }
-    if (done) { this.g.set(gNew); return { loss: fNew, step }; }
+    if (done) {
+      this.g.set(gNew);
+      return { loss: fNew, step };
+    }
     if (!bracketed) {
       // Out of evaluations while still descending: keep the last point if it is better.
-      if (fNew < f0) { this.g.set(gNew); return { loss: fNew, step }; }
+      if (fNew < f0) {
+        this.g.set(gNew);
+        return { loss: fNew, step };
+      }
       return { loss: f0, step: 0 };
     }
     // Zoom: gA holds the gradient at bt[0], gB at bt[1].
@@ -228,7 +279,8 @@ export class Lbfgs {
     while (!done && evals < this.maxLs) {
       if (Math.abs(bt[1]! - bt[0]!) * dNorm < this.tolChange) break;
       let tz = cubicMinimum(bt[0]!, bf[0]!, bgtd[0]!, bt[1]!, bf[1]!, bgtd[1]!);
-      const bmax = Math.max(bt[0]!, bt[1]!), bmin = Math.min(bt[0]!, bt[1]!);
+      const bmax = Math.max(bt[0]!, bt[1]!),
+        bmin = Math.min(bt[0]!, bt[1]!);
       const eps = 0.1 * (bmax - bmin);
       if (Math.min(bmax - tz, tz - bmin) < eps) {
         if (insufficient || tz >= bmax || tz <= bmin) {
@@ -240,13 +292,20 @@ export class Lbfgs {
       const gtdz = dot(gNew, this.d);
       evals++;
       const high = 1 - low;
-      const slot = (k: number): void => { bt[k] = tz; bf[k] = fz; bgtd[k] = gtdz; (k === 0 ? gA : gB).set(gNew); };
+      const slot = (k: number): void => {
+        bt[k] = tz;
+        bf[k] = fz;
+        bgtd[k] = gtdz;
+        (k === 0 ? gA : gB).set(gNew);
+      };
       if (fz > f0 + c1 * tz * gtd || fz >= bf[low]!) {
         slot(high);
       } else {
         if (Math.abs(gtdz) <= -c2 * gtd) done = true;
         else if (gtdz * (bt[high]! - bt[low]!) >= 0) {
-          bt[high] = bt[low]!; bf[high] = bf[low]!; bgtd[high] = bgtd[low]!;
+          bt[high] = bt[low]!;
+          bf[high] = bf[low]!;
+          bgtd[high] = bgtd[low]!;
           (high === 0 ? gA : gB).set(low === 0 ? gA : gB);
         }
         slot(low);
@@ -261,24 +320,38 @@ export class Lbfgs {
   /** Serializable state: buffers [x, g, [loss, last step], s₁…s_k, y₁…y_k], vectors in compact form. */
   state(t: Trainables): OptimizerState {
     return {
-      type: 'lbfgs', t: this.iterations,
-      buffers: [t.packVector(this.x), t.packVector(this.g), [this.loss, this.t], ...this.s.map((v) => t.packVector(v)), ...this.y.map((v) => t.packVector(v))],
+      type: 'lbfgs',
+      t: this.iterations,
+      buffers: [
+        t.packVector(this.x),
+        t.packVector(this.g),
+        [this.loss, this.t],
+        ...this.s.map((v) => t.packVector(v)),
+        ...this.y.map((v) => t.packVector(v)),
+      ],
     };
   }
 
   /** Restores a state() already checked against these options (see checkResume). */
   restore(st: OptimizerState, t: Trainables): void {
     this.iterations = st.t;
-    t.unpackVector(st.buffers[0]!, this.x); t.unpackVector(st.buffers[1]!, this.g);
+    t.unpackVector(st.buffers[0]!, this.x);
+    t.unpackVector(st.buffers[1]!, this.g);
     const [loss, step] = st.buffers[2]!;
     this.loss = loss === null || loss === undefined ? NaN : loss;
     this.t = step ?? 0;
     const k = (st.buffers.length - 3) / 2;
-    this.s.length = 0; this.y.length = 0; this.rho.length = 0;
+    this.s.length = 0;
+    this.y.length = 0;
+    this.rho.length = 0;
     for (let i = 0; i < k; i++) {
-      const s = new Float64Array(this.n), y = new Float64Array(this.n);
-      t.unpackVector(st.buffers[3 + i]!, s); t.unpackVector(st.buffers[3 + k + i]!, y);
-      this.s.push(s); this.y.push(y); this.rho.push(1 / dot(y, s));
+      const s = new Float64Array(this.n),
+        y = new Float64Array(this.n);
+      t.unpackVector(st.buffers[3 + i]!, s);
+      t.unpackVector(st.buffers[3 + k + i]!, y);
+      this.s.push(s);
+      this.y.push(y);
+      this.rho.push(1 / dot(y, s));
     }
   }
 }

@@ -10,7 +10,11 @@ export type { AdamOptions, LbfgsOptions, OptimizerSpec, ResolvedOptimizer, SgdOp
  * Serializable optimizer state. Buffers are in compact form (the network's real
  * parameters in getParams() order, then the trainable scalars); see each optimizer.
  */
-export interface OptimizerState { type: string; t: number; buffers: number[][] }
+export interface OptimizerState {
+  type: string;
+  t: number;
+  buffers: number[][];
+}
 
 /** A first-order optimizer. */
 export interface FirstOrder {
@@ -33,23 +37,37 @@ export interface FirstOrder {
 class StateBuffers {
   private readonly copies: Real[];
   private readonly scalarCopies: Float64Array[];
-  constructor(private readonly t: Trainables, private readonly names: string[], private readonly scalars: Float64Array[]) {
+  constructor(
+    private readonly t: Trainables,
+    private readonly names: string[],
+    private readonly scalars: Float64Array[],
+  ) {
     this.copies = names.map(() => allocReal(t.net.dtype, t.flat));
     this.scalarCopies = scalars.map((a) => new Float64Array(a.length));
   }
   save(): void {
-    this.names.forEach((n, i) => { this.copies[i]!.set(this.t.net.stateBuffer(n)); });
-    this.scalars.forEach((a, i) => { this.scalarCopies[i]!.set(a); });
+    this.names.forEach((n, i) => {
+      this.copies[i]!.set(this.t.net.stateBuffer(n));
+    });
+    this.scalars.forEach((a, i) => {
+      this.scalarCopies[i]!.set(a);
+    });
   }
   restore(): void {
-    this.names.forEach((n, i) => { this.t.net.stateBuffer(n).set(this.copies[i]!); });
-    this.scalars.forEach((a, i) => { a.set(this.scalarCopies[i]!); });
+    this.names.forEach((n, i) => {
+      this.t.net.stateBuffer(n).set(this.copies[i]!);
+    });
+    this.scalars.forEach((a, i) => {
+      a.set(this.scalarCopies[i]!);
+    });
   }
   serialize(): number[][] {
     return this.names.map((n, i) => this.t.pack(this.t.net.stateBuffer(n), this.scalars[i]!));
   }
   deserialize(buffers: readonly number[][]): void {
-    this.names.forEach((n, i) => { this.t.unpack(buffers[i]!, this.t.net.stateBuffer(n), this.scalars[i]!); });
+    this.names.forEach((n, i) => {
+      this.t.unpack(buffers[i]!, this.t.net.stateBuffer(n), this.scalars[i]!);
+    });
   }
 }
 
@@ -61,7 +79,10 @@ class Sgd implements FirstOrder {
   private steps = 0;
   private savedSteps = 0;
 
-  constructor(private readonly o: ResolvedSgd, t: Trainables) {
+  constructor(
+    private readonly o: ResolvedSgd,
+    t: Trainables,
+  ) {
     this.lr = o.lr;
     t.net.stateBuffer('sgd.u', true);
     this.velocity = new Float64Array(t.scalars.length);
@@ -69,22 +90,40 @@ class Sgd implements FirstOrder {
   }
 
   step(t: Trainables, lr: number): void {
-    const mu = this.o.momentum, wd = this.o.weightDecay, nesterov = this.o.nesterov;
+    const mu = this.o.momentum,
+      wd = this.o.weightDecay,
+      nesterov = this.o.nesterov;
     t.net.sgdUpdate('sgd.u', lr, mu, nesterov, wd);
-    const p = t.values, g = t.grads, v = this.velocity;
+    const p = t.values,
+      g = t.grads,
+      v = this.velocity;
     for (let i = 0; i < p.length; i++) {
       let d = g[i]! + wd * p[i]!;
-      if (mu > 0) { v[i] = mu * v[i]! + d; d = nesterov ? d + mu * v[i]! : v[i]!; }
+      if (mu > 0) {
+        v[i] = mu * v[i]! + d;
+        d = nesterov ? d + mu * v[i]! : v[i]!;
+      }
       p[i] = p[i]! - lr * d;
     }
     this.steps++;
   }
 
   /** buffers: [velocity] */
-  state(): OptimizerState { return { type: this.type, t: this.steps, buffers: this.buffers.serialize() }; }
-  restore(s: OptimizerState): void { this.buffers.deserialize(s.buffers); this.steps = s.t; }
-  snapshot(): void { this.buffers.save(); this.savedSteps = this.steps; }
-  rollback(): void { this.buffers.restore(); this.steps = this.savedSteps; }
+  state(): OptimizerState {
+    return { type: this.type, t: this.steps, buffers: this.buffers.serialize() };
+  }
+  restore(s: OptimizerState): void {
+    this.buffers.deserialize(s.buffers);
+    this.steps = s.t;
+  }
+  snapshot(): void {
+    this.buffers.save();
+    this.savedSteps = this.steps;
+  }
+  rollback(): void {
+    this.buffers.restore();
+    this.steps = this.savedSteps;
+  }
 }
 
 class Adam implements FirstOrder {
@@ -96,7 +135,10 @@ class Adam implements FirstOrder {
   private steps = 0;
   private savedSteps = 0;
 
-  constructor(private readonly o: ResolvedAdam, t: Trainables) {
+  constructor(
+    private readonly o: ResolvedAdam,
+    t: Trainables,
+  ) {
     this.type = o.type;
     this.lr = o.lr;
     t.net.stateBuffer('adam.m', true);
@@ -107,16 +149,26 @@ class Adam implements FirstOrder {
   }
 
   /** the exponential decay of the second moment */
-  get beta2(): number { return this.o.beta2; }
+  get beta2(): number {
+    return this.o.beta2;
+  }
 
   step(t: Trainables, lr: number): void {
     this.steps++;
-    const b1 = this.o.beta1, b2 = this.o.beta2, eps = this.o.eps, wd = this.o.weightDecay;
-    const step = lr / (1 - Math.pow(b1, this.steps)), root = 1 / Math.sqrt(1 - Math.pow(b2, this.steps));
+    const b1 = this.o.beta1,
+      b2 = this.o.beta2,
+      eps = this.o.eps,
+      wd = this.o.weightDecay;
+    const step = lr / (1 - Math.pow(b1, this.steps)),
+      root = 1 / Math.sqrt(1 - Math.pow(b2, this.steps));
     const decoupled = this.type === 'adamw';
-    const decay = decoupled ? lr * wd : 0, l2 = decoupled ? 0 : wd;
+    const decay = decoupled ? lr * wd : 0,
+      l2 = decoupled ? 0 : wd;
     t.net.adamUpdate('adam.m', 'adam.v', step, root, b1, b2, eps, decay, l2);
-    const p = t.values, g = t.grads, m = this.m, v = this.v;
+    const p = t.values,
+      g = t.grads,
+      m = this.m,
+      v = this.v;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]! + l2 * p[i]!;
       m[i] = b1 * m[i]! + (1 - b1) * gi;
@@ -126,10 +178,21 @@ class Adam implements FirstOrder {
   }
 
   /** buffers: [first moment, second moment] */
-  state(): OptimizerState { return { type: this.type, t: this.steps, buffers: this.buffers.serialize() }; }
-  restore(s: OptimizerState): void { this.buffers.deserialize(s.buffers); this.steps = s.t; }
-  snapshot(): void { this.buffers.save(); this.savedSteps = this.steps; }
-  rollback(): void { this.buffers.restore(); this.steps = this.savedSteps; }
+  state(): OptimizerState {
+    return { type: this.type, t: this.steps, buffers: this.buffers.serialize() };
+  }
+  restore(s: OptimizerState): void {
+    this.buffers.deserialize(s.buffers);
+    this.steps = s.t;
+  }
+  snapshot(): void {
+    this.buffers.save();
+    this.savedSteps = this.steps;
+  }
+  rollback(): void {
+    this.buffers.restore();
+    this.steps = this.savedSteps;
+  }
 }
 
 /** A first-order optimizer of the trainables. */

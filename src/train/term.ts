@@ -62,12 +62,20 @@ export class Term {
   /** the term's last loss value (unweighted) */
   value = NaN;
 
-  constructor(readonly name: string, options: TermOptions, readonly net: Mlp, seed: number) {
-    if (typeof options !== 'object' || options === null) throw new JetfitError(`term '${name}': expected { points, loss, ... }, got ${describe(options)}`);
+  constructor(
+    readonly name: string,
+    options: TermOptions,
+    readonly net: Mlp,
+    seed: number,
+  ) {
+    if (typeof options !== 'object' || options === null)
+      throw new JetfitError(`term '${name}': expected { points, loss, ... }, got ${describe(options)}`);
     checkKeys(options, TERM_KEYS, `term '${name}'`);
-    if (typeof options.loss !== 'function') throw new JetfitError(`term '${name}': loss must be a function of the term's fields, got ${describe(options.loss)}`);
+    if (typeof options.loss !== 'function')
+      throw new JetfitError(`term '${name}': loss must be a function of the term's fields, got ${describe(options.loss)}`);
     const w = options.weight ?? 1;
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${describe(w)}`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+      throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${describe(w)}`);
     this.weight = w;
     const data = new Dataset(options, net.inputs, name, net.dtype === 'float32');
     this.seed = seed;
@@ -83,19 +91,27 @@ export class Term {
       get(target, key) {
         if (typeof key === 'string' && !(key in target)) {
           const have = Object.keys(target);
-          throw new JetfitError(`term '${name}': data column '${key}' is missing; ` +
-            (have.length ? `the term has ${have.map((h) => `'${h}'`).join(', ')}` : 'the term has no data columns (pass columns: { ... })'));
+          throw new JetfitError(
+            `term '${name}': data column '${key}' is missing; ` +
+              (have.length
+                ? `the term has ${have.map((h) => `'${h}'`).join(', ')}`
+                : 'the term has no data columns (pass columns: { ... })'),
+          );
         }
         return (target as Record<string | symbol, unknown>)[key];
       },
     });
     const loss = options.loss({
-      u: outputs[0]!, outputs: indexed(outputs, 'outputs', `the network has ${net.outputs} output${net.outputs === 1 ? '' : 's'}`),
-      x: indexed(x, 'x', `the network has ${net.inputs} input${net.inputs === 1 ? '' : 's'}`), data: dataProxy,
+      u: outputs[0]!,
+      outputs: indexed(outputs, 'outputs', `the network has ${net.outputs} output${net.outputs === 1 ? '' : 's'}`),
+      x: indexed(x, 'x', `the network has ${net.inputs} input${net.inputs === 1 ? '' : 's'}`),
+      data: dataProxy,
     });
     if (!(loss instanceof Loss)) {
-      throw new JetfitError(`term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +
-        `${(loss as unknown) instanceof Field ? 'a field; reduce it with mean() or sum()' : loss === null ? 'null' : typeof loss}`);
+      throw new JetfitError(
+        `term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +
+          `${(loss as unknown) instanceof Field ? 'a field; reduce it with mean() or sum()' : loss === null ? 'null' : typeof loss}`,
+      );
     }
     this.lowered = lower(loss, name, net.inputs);
     net.checkSecondOrder(this.lowered.spec, `term '${name}'`);
@@ -103,7 +119,9 @@ export class Term {
   }
 
   /** trainable scalars the term uses */
-  get parameters(): Parameter[] { return this.lowered.parameters.map((p) => p.param); }
+  get parameters(): Parameter[] {
+    return this.lowered.parameters.map((p) => p.param);
+  }
 
   /** where each of the term's parameters' gradient goes in the shared scalar gradient array */
   slots: number[] = [];
@@ -138,14 +156,18 @@ export class Term {
    * anything is restored: the term's own batch size first (it is made first), each once.
    */
   checkSamplerStates(v: unknown, what: string): asserts v is SamplerState[] {
-    if (!Array.isArray(v) || v.length === 0) throw new JetfitError(`${what}: expected the term's saved samplers (an array, its own batch size first), got ${describe(v)}`);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new JetfitError(`${what}: expected the term's saved samplers (an array, its own batch size first), got ${describe(v)}`);
     const seen = new Set<number | 'full'>();
-    for (let k = 0; k < v.length; k++) { // an index loop: a hole in the array is checked too
+    for (let k = 0; k < v.length; k++) {
+      // an index loop: a hole in the array is checked too
       const s: unknown = v[k];
       this.sampler.checkState(s, `${what}[${k}]`, this.name);
       const batch = (s as SamplerState).batch;
       if (k === 0 && batch !== this.defaultBatch) {
-        throw new JetfitError(`${what}[0].batch: the term's own batch size comes first; expected ${String(this.defaultBatch)}, got ${String(batch)}`);
+        throw new JetfitError(
+          `${what}[0].batch: the term's own batch size comes first; expected ${String(this.defaultBatch)}, got ${String(batch)}`,
+        );
       }
       if (seen.has(batch)) throw new JetfitError(`${what}[${k}].batch: batch size ${String(batch)} is saved twice`);
       seen.add(batch);
@@ -158,14 +180,17 @@ export class Term {
   }
 
   /** Moves to the next batch. */
-  advance(): void { this.sampler.next(); }
+  advance(): void {
+    this.sampler.next();
+  }
 
   /**
    * The loss on the current batch; with `backward`, also its cotangents, pushed through the
    * network (accumulating when asked) and added to `scalarGrads` at the term's slots.
    */
   run(backward: boolean, accumulate: boolean, scalarGrads: Float64Array): number {
-    const L = this.lowered, s = this.sampler;
+    const L = this.lowered,
+      s = this.sampler;
     const net = this.net;
     let plan = null;
     if (L.outputs.length > 0 || backward) {
@@ -189,7 +214,9 @@ export class Term {
       for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
       net.backwardWritten(plan, accumulate);
     }
-    L.parameters.forEach((p, i) => { scalarGrads[this.slots[i]!]! += p.node.grad[0]!; });
+    L.parameters.forEach((p, i) => {
+      scalarGrads[this.slots[i]!]! += p.node.grad[0]!;
+    });
     return value;
   }
 }

@@ -24,7 +24,10 @@ export class Trainables {
   readonly flat: number;
   private readonly offsets: Int32Array;
 
-  constructor(readonly net: Mlp, readonly scalars: readonly Parameter[]) {
+  constructor(
+    readonly net: Mlp,
+    readonly scalars: readonly Parameter[],
+  ) {
     this.values = Float64Array.from(scalars, (p) => p.value);
     this.grads = new Float64Array(scalars.length);
     this.flat = net.parameterView().length;
@@ -50,33 +53,47 @@ export class Trainables {
 
   /** After an update: scalars back into their Parameter objects; stored passes become stale. */
   commit(): void {
-    this.scalars.forEach((p, i) => { p.value = this.values[i]!; });
+    this.scalars.forEach((p, i) => {
+      p.value = this.values[i]!;
+    });
     this.net.parametersChanged();
   }
 
   /** Copies all parameters into dst (length size). */
   save(dst: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { dst.set(s.params, o); o += s.params.length; }
+    for (const s of this.segments()) {
+      dst.set(s.params, o);
+      o += s.params.length;
+    }
   }
 
   /** Writes all parameters from src. */
   load(src: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { s.params.set(src.subarray(o, o + s.params.length)); o += s.params.length; }
+    for (const s of this.segments()) {
+      s.params.set(src.subarray(o, o + s.params.length));
+      o += s.params.length;
+    }
     this.commit();
   }
 
   /** Copies the gradient into dst. */
   saveGradient(dst: Float64Array): void {
     let o = 0;
-    for (const s of this.segments()) { dst.set(s.grads, o); o += s.grads.length; }
+    for (const s of this.segments()) {
+      dst.set(s.grads, o);
+      o += s.grads.length;
+    }
   }
 
   /** ‖gradient‖₂ */
   gradientNorm(): number {
     let s = 0;
-    for (const seg of this.segments()) { const g = seg.grads; for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!; }
+    for (const seg of this.segments()) {
+      const g = seg.grads;
+      for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
+    }
     return Math.sqrt(s);
   }
 
@@ -92,7 +109,10 @@ export class Trainables {
 
   /** gradient *= c */
   scaleGradient(c: number): void {
-    for (const seg of this.segments()) { const g = seg.grads; for (let i = 0; i < g.length; i++) g[i] = g[i]! * c; }
+    for (const seg of this.segments()) {
+      const g = seg.grads;
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! * c;
+    }
   }
 
   /** The compact form of a network-shaped buffer (flat layout) and a scalar array. */
@@ -125,7 +145,13 @@ export class Trainables {
 
 /** max |a_i|, NaN when some a_i is NaN (Math.max propagates it). */
 function maxAbs(a: ArrayLike<number>): number {
-  let m = 0, nan = 0;
-  for (let i = 0; i < a.length; i++) { const v = a[i]!; nan += v * 0; if (v > m) m = v; else if (-v > m) m = -v; }
+  let m = 0,
+    nan = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    nan += v * 0;
+    if (v > m) m = v;
+    else if (-v > m) m = -v;
+  }
   return nan === 0 ? m : NaN;
 }

@@ -38,7 +38,8 @@ function checkVector(v: unknown, length: number, what: string, float32: boolean,
   for (let i = 0; i < length; i++) {
     const bad = badValue(v[i], float32);
     if (bad !== null) throw new JetfitError(`${what}: entry ${i} is ${bad}; every value must be a finite number`);
-    if (nonNegative && (v[i] as number) < 0) throw new JetfitError(`${what}: entry ${i} is ${String(v[i])}; expected ≥ 0 (a second moment)`);
+    if (nonNegative && (v[i] as number) < 0)
+      throw new JetfitError(`${what}: entry ${i} is ${String(v[i])}; expected ≥ 0 (a second moment)`);
   }
 }
 
@@ -48,7 +49,8 @@ function checkVector(v: unknown, length: number, what: string, float32: boolean,
  * names the field. Nothing is written.
  */
 export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], phases: readonly Phase[]): asserts r is TrainingState {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new JetfitError(`resume: expected history.state of an earlier fit, got ${describe(r)}`);
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw new JetfitError(`resume: expected history.state of an earlier fit, got ${describe(r)}`);
   checkKeys(r, KEYS, 'resume');
   const s = r as Partial<TrainingState>;
   if (s.version !== 2) {
@@ -59,14 +61,18 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   const phaseStep = checkInteger(s.phaseStep, 'resume.phaseStep', 0);
   const ph = phases[phase]!;
   if (phaseStep > ph.steps) {
-    throw new JetfitError(`resume.phaseStep: the saved run was at step ${phaseStep} of phase ${phase}, which has ${ph.steps} steps here; ` +
-      `ask for at least ${phaseStep} steps in that phase to continue the run`);
+    throw new JetfitError(
+      `resume.phaseStep: the saved run was at step ${phaseStep} of phase ${phase}, which has ${ph.steps} steps here; ` +
+        `ask for at least ${phaseStep} steps in that phase to continue the run`,
+    );
   }
   const f32 = t.net.dtype === 'float32';
   checkVector(s.params, t.net.parameterCount, 'resume.params', f32);
   checkVector(s.scalars, t.scalars.length, 'resume.scalars', false);
   if (!Array.isArray(s.samplers) || s.samplers.length !== terms.length) {
-    throw new JetfitError(`resume.samplers: expected ${terms.length} (one per term), got ${Array.isArray(s.samplers) ? s.samplers.length : describe(s.samplers)}`);
+    throw new JetfitError(
+      `resume.samplers: expected ${terms.length} (one per term), got ${Array.isArray(s.samplers) ? s.samplers.length : describe(s.samplers)}`,
+    );
   }
   for (let i = 0; i < terms.length; i++) {
     const term: Term = terms[i]!;
@@ -78,22 +84,30 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
 function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: Phase, t: Trainables): void {
   const what = 'resume.optimizer';
   if (o === null && phaseStep === 0) return;
-  if (typeof o !== 'object' || o === null) throw new JetfitError(`${what}: expected the optimizer state { type, t, buffers } of phase ${phase}, got ${describe(o)}`);
+  if (typeof o !== 'object' || o === null)
+    throw new JetfitError(`${what}: expected the optimizer state { type, t, buffers } of phase ${phase}, got ${describe(o)}`);
   checkKeys(o, ['type', 't', 'buffers'], what);
   const st = o as Partial<OptimizerState>;
   if (st.type !== ph.opt.type) {
-    throw new JetfitError(`${what}.type: the saved run's phase ${phase} used ${typeof st.type === 'string' ? `'${st.type}'` : describe(st.type)}, this call's uses '${ph.opt.type}'`);
+    throw new JetfitError(
+      `${what}.type: the saved run's phase ${phase} used ${typeof st.type === 'string' ? `'${st.type}'` : describe(st.type)}, this call's uses '${ph.opt.type}'`,
+    );
   }
   checkInteger(st.t, `${what}.t`, 0);
   const b = st.buffers;
   if (!Array.isArray(b)) throw new JetfitError(`${what}.buffers: expected an array of buffers, got ${describe(b)}`);
-  const n = t.compactSize, f32 = t.net.dtype === 'float32';
+  const n = t.compactSize,
+    f32 = t.net.dtype === 'float32';
   const count = (k: number): void => {
     if (b.length !== k) throw new JetfitError(`${what}.buffers: expected ${k} buffers for '${ph.opt.type}', got ${b.length}`);
   };
   switch (ph.opt.type) {
-    case 'sgd': count(1); checkVector(b[0], n, `${what}.buffers[0]`, f32); break;
-    case 'adam': case 'adamw':
+    case 'sgd':
+      count(1);
+      checkVector(b[0], n, `${what}.buffers[0]`, f32);
+      break;
+    case 'adam':
+    case 'adamw':
       count(2);
       checkVector(b[0], n, `${what}.buffers[0]`, f32);
       checkVector(b[1], n, `${what}.buffers[1]`, f32, true);
@@ -101,7 +115,9 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
     case 'lbfgs': {
       const k = (b.length - 3) / 2;
       if (!Number.isInteger(k) || k < 0 || k > ph.opt.historySize) {
-        throw new JetfitError(`${what}.buffers: expected x, g, [loss, step] and up to ${ph.opt.historySize} curvature pairs (s, y), got ${b.length} buffers`);
+        throw new JetfitError(
+          `${what}.buffers: expected x, g, [loss, step] and up to ${ph.opt.historySize} curvature pairs (s, y), got ${b.length} buffers`,
+        );
       }
       checkVector(b[0], n, `${what}.buffers[0]`, f32);
       checkVector(b[1], n, `${what}.buffers[1]`, false);
@@ -112,7 +128,8 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
       }
       for (let i = 3; i < b.length; i++) checkVector(b[i], n, `${what}.buffers[${i}]`, false);
       for (let i = 0; i < k; i++) {
-        const sv = b[3 + i] as number[], yv = b[3 + k + i] as number[];
+        const sv = b[3 + i] as number[],
+          yv = b[3 + k + i] as number[];
         let ys = 0;
         for (let j = 0; j < n; j++) ys += sv[j]! * yv[j]!;
         if (!(ys > 0) || !Number.isFinite(1 / ys)) {

@@ -6,7 +6,9 @@ import { ACTIVATIONS, init } from '../../dist/index.js';
 import { getCore } from '../../dist/runtime/core.js';
 import { relError } from '../helpers.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 const REFERENCE: Record<string, (z: number) => number> = {
   identity: (z) => z,
@@ -21,11 +23,21 @@ const REFERENCE: Record<string, (z: number) => number> = {
 
 function run(dtype: 'float32' | 'float64', act: number, z: number[]): Float64Array[] {
   const core = getCore('test');
-  const S = dtype === 'float64' ? 8 : 4, n = z.length;
+  const S = dtype === 'float64' ? 8 : 4,
+    n = z.length;
   const p = core.heap.alloc(5 * n * S);
   const v = dtype === 'float64' ? core.heap.f64 : core.heap.f32;
   v.set(z, p / S);
-  (dtype === 'float64' ? core.exports.activate_f64 : core.exports.activate_f32)(act, p, p + n * S, p + 2 * n * S, p + 3 * n * S, p + 4 * n * S, n, 3);
+  (dtype === 'float64' ? core.exports.activate_f64 : core.exports.activate_f32)(
+    act,
+    p,
+    p + n * S,
+    p + 2 * n * S,
+    p + 3 * n * S,
+    p + 4 * n * S,
+    n,
+    3,
+  );
   const w = dtype === 'float64' ? core.heap.f64 : core.heap.f32;
   const out = [1, 2, 3, 4].map((k) => Float64Array.from(w.subarray(p / S + k * n, p / S + (k + 1) * n)));
   core.heap.release(p);
@@ -46,8 +58,10 @@ describe('activations', () => {
       expect(relError(s!, ref, 1)).toBeLessThan(1e-15 * 8);
       if (name !== 'relu') {
         const h = 1e-5;
-        const zp = Z.map((z) => z + h), zm = Z.map((z) => z - h);
-        const [sp, s1p, s2p] = run('float64', id, zp), [sm, s1m, s2m] = run('float64', id, zm);
+        const zp = Z.map((z) => z + h),
+          zm = Z.map((z) => z - h);
+        const [sp, s1p, s2p] = run('float64', id, zp),
+          [sm, s1m, s2m] = run('float64', id, zm);
         const fd = (a: Float64Array, b: Float64Array): Float64Array => a.map((v, i) => (v - b[i]!) / (2 * h));
         expect(relError(s1!, fd(sp!, sm!), 1)).toBeLessThan(1e-8);
         expect(relError(s2!, fd(s1p!, s1m!), 1)).toBeLessThan(1e-8);
@@ -58,7 +72,9 @@ describe('activations', () => {
       }
       const f32 = run('float32', id, Z);
       const f64 = [s!, s1!, s2!, s3!];
-      f32.forEach((a, k) => { expect(relError(a, f64[k]!, 1)).toBeLessThan(2e-6); });
+      f32.forEach((a, k) => {
+        expect(relError(a, f64[k]!, 1)).toBeLessThan(2e-6);
+      });
     });
   });
 });

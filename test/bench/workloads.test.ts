@@ -6,7 +6,9 @@ import { fit, init, Mlp } from 'jetfit';
 // @ts-expect-error: plain JavaScript module of the benchmarks
 import { fitOptions, prepare, WORKLOADS } from '../../bench/workloads.mjs';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 type Layer = { W: ArrayLike<number>; b: ArrayLike<number> };
 const flat = (layers: Layer[]): number[] => layers.flatMap((l) => [...Array.from(l.W), ...Array.from(l.b)]);
@@ -24,8 +26,12 @@ for (const id of Object.keys(WORKLOADS)) {
     const g = before.map((p, i) => p - after[i]!);
     const ref = flat(reference.gradient);
     expect(Math.abs(h.loss[0]! / reference.loss - 1)).toBeLessThan(1e-12);
-    let d = 0, s = 0;
-    g.forEach((x, i) => { d += (x - ref[i]!) ** 2; s += ref[i]! ** 2; });
+    let d = 0,
+      s = 0;
+    g.forEach((x, i) => {
+      d += (x - ref[i]!) ** 2;
+      s += ref[i]! ** 2;
+    });
     expect(Math.sqrt(d / s)).toBeLessThan(1e-9);
     expect(s).toBeGreaterThan(0);
     net.dispose();

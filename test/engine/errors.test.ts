@@ -21,7 +21,9 @@ describe('bad input', () => {
     expect(() => new Mlp({ sizes: [2, 2.5, 1] })).toThrow(/sizes\[1\]/);
     expect(() => new Mlp({ sizes: [2, -1] })).toThrow(/sizes\[1\]/);
     // @ts-expect-error unknown activation
-    expect(() => new Mlp({ sizes: [2, 3, 1], activation: 'swish' })).toThrow(/activation: unknown activation "swish"; expected one of identity, tanh/);
+    expect(() => new Mlp({ sizes: [2, 3, 1], activation: 'swish' })).toThrow(
+      /activation: unknown activation "swish"; expected one of identity, tanh/,
+    );
     // @ts-expect-error unknown dtype
     expect(() => new Mlp({ sizes: [2, 3, 1], dtype: 'float16' })).toThrow(/dtype: unknown dtype "float16"/);
     expect(() => new Mlp({ sizes: [2, 3, 1], seed: NaN })).toThrow(/seed: expected a whole number in \[0, 4294967295\], got NaN/);
@@ -36,7 +38,12 @@ describe('bad input', () => {
     expect(() => net.evaluate([])).toThrow(/x: empty batch/);
     expect(() => net.evaluate(new Float32Array(0))).toThrow(/x: empty batch/);
     expect(() => net.evaluate([1, NaN])).toThrow(/x: point 0, input 1 is NaN; every coordinate must be a finite number/);
-    expect(() => net.evaluate([[1, 2], [Infinity, 0]])).toThrow(/x: point 1, input 0 is Infinity/);
+    expect(() =>
+      net.evaluate([
+        [1, 2],
+        [Infinity, 0],
+      ]),
+    ).toThrow(/x: point 1, input 0 is Infinity/);
     // @ts-expect-error not points
     expect(() => net.evaluate('1,2')).toThrow(/x: expected points/);
     // @ts-expect-error unknown option
@@ -58,7 +65,9 @@ describe('bad input', () => {
     // @ts-expect-error unknown cotangent
     expect(() => net.gradients(x, { hess: [1] })).toThrow(/cotangents: unknown cotangent "hess"/);
     const pass = net.forward(x, { jacobian: true });
-    expect(() => pass.backward({ laplacian: [1, 2, 3] })).toThrow(/the Laplacian, which this forward pass did not compute; forward with \{ hessian: 'laplacian' \}/);
+    expect(() => pass.backward({ laplacian: [1, 2, 3] })).toThrow(
+      /the Laplacian, which this forward pass did not compute; forward with \{ hessian: 'laplacian' \}/,
+    );
     net.dispose();
   });
 
@@ -67,7 +76,9 @@ describe('bad input', () => {
     const before = flat(net.getParams());
     const p = net.getParams();
     expect(() => net.setParams([p[0]!])).toThrow(/params: expected an array of 2 layers/);
-    expect(() => net.setParams([p[0]!, { W: new Float32Array(2), b: p[1]!.b }])).toThrow(/params\[1\].W: expected 3 numbers \(\[1\]\[3\] row-major\), got 2/);
+    expect(() => net.setParams([p[0]!, { W: new Float32Array(2), b: p[1]!.b }])).toThrow(
+      /params\[1\].W: expected 3 numbers \(\[1\]\[3\] row-major\), got 2/,
+    );
     expect(() => net.setParams([{ W: p[0]!.W, b: new Float32Array(4) }, p[1]!])).toThrow(/params\[0\].b: expected 3 numbers/);
     const bad = net.getParams();
     bad[0]!.W[0] = 42; // a valid first layer...
@@ -118,7 +129,11 @@ describe('bad input', () => {
 
   it('errors are JetfitErrors', () => {
     let caught: unknown;
-    try { new Mlp({ sizes: [] }); } catch (e) { caught = e; }
+    try {
+      new Mlp({ sizes: [] });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).toBeInstanceOf(JetfitError);
     expect((caught as Error).name).toBe('JetfitError');
   });

@@ -5,7 +5,9 @@ import { init, Mlp } from '../../dist/index.js';
 import { getCore } from '../../dist/runtime/core.js';
 import { points } from '../helpers.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 it('repeated passes of the same shape reuse their buffers', () => {
   const heap = getCore('test').heap;
@@ -14,7 +16,8 @@ it('repeated passes of the same shape reuse their buffers', () => {
   const c = { laplacian: points(100, 1, 2), jacobian: points(200, 1, 3) };
   net.gradients(x, c);
   net.evaluate(x, { jacobian: true });
-  const used = heap.used, bytes = heap.memory.buffer.byteLength;
+  const used = heap.used,
+    bytes = heap.memory.buffer.byteLength;
   for (let i = 0; i < 50; i++) {
     net.gradients(x, c);
     net.evaluate(x, { jacobian: true });

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Mlp } from '../../dist/index.js';
 import { flat, points, relError } from '../helpers.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 describe('float32 agrees with float64', () => {
   for (const B of [1, 3, 4, 5, 64, 1000]) {
@@ -26,7 +28,8 @@ describe('float32 agrees with float64', () => {
       }
       const c = { y: points(B * 2, 1, 1), jacobian: points(B * 6, 1, 2), laplacian: points(B * 2, 1, 3) };
       expect(relError(flat(f32.gradients(x, c)), flat(f64.gradients(x, c)))).toBeLessThan(2e-5);
-      f32.dispose(); f64.dispose();
+      f32.dispose();
+      f64.dispose();
     });
   }
 });
@@ -45,7 +48,8 @@ describe('float32 agrees with float64 in reverse mode (value and Jacobian of few
       expect(relError(a.jacobian!, b.jacobian!)).toBeLessThan(2e-6);
       const c = { y: points(B, 1, 7), jacobian: points(B * 3, 1, 8) };
       expect(relError(flat(f32.gradients(x, c)), flat(f64.gradients(x, c)))).toBeLessThan(2e-5);
-      f32.dispose(); f64.dispose();
+      f32.dispose();
+      f64.dispose();
     });
   }
 });

@@ -19,7 +19,7 @@ async function example(name: string, env: Record<string, string>): Promise<strin
 const number = (stdout: string, re: RegExp): number => Number(re.exec(stdout)?.[1]);
 
 describe('examples', () => {
-  it('derivative-only: f from f\' = cos alone', async () => {
+  it("derivative-only: f from f' = cos alone", async () => {
     const out = await example('derivative-only', { STEPS: '1500', BOUND: '5e-3' });
     expect(number(out, /sin\(x\)\| on \[-pi, pi\]: (\S+)/)).toBeLessThan(5e-3);
   });

@@ -32,14 +32,19 @@ const EXPRESSIONS: [string, Expr][] = [
 
 describe('jets of expressions against finite differences in x (float64)', () => {
   const net = new Mlp({ sizes: [2, 6, 5, 1], activation: 'tanh', dtype: 'float64', seed: 11 });
-  const p = [0.3, -0.4], h = 1e-4;
+  const p = [0.3, -0.4],
+    h = 1e-4;
   for (const [name, e] of EXPRESSIONS) {
     it(name, () => {
       const at = (dx: number, dy: number, f: Expr = e): number => valueAt(net, f, [p[0]! + dx, p[1]! + dy]);
-      const d0 = at(0, 0, (c) => e(c).d(0)), d1 = at(0, 0, (c) => e(c).d(1));
-      const fd0 = (at(h, 0) - at(-h, 0)) / (2 * h), fd1 = (at(0, h) - at(0, -h)) / (2 * h);
+      const d0 = at(0, 0, (c) => e(c).d(0)),
+        d1 = at(0, 0, (c) => e(c).d(1));
+      const fd0 = (at(h, 0) - at(-h, 0)) / (2 * h),
+        fd1 = (at(0, h) - at(0, -h)) / (2 * h);
       expect(relError([d0, d1], [fd0, fd1], 1e-3)).toBeLessThan(1e-6);
-      const hxx = at(0, 0, (c) => e(c).d2(0, 0)), hxy = at(0, 0, (c) => e(c).d2(0, 1)), lap = at(0, 0, (c) => e(c).laplacian());
+      const hxx = at(0, 0, (c) => e(c).d2(0, 0)),
+        hxy = at(0, 0, (c) => e(c).d2(0, 1)),
+        lap = at(0, 0, (c) => e(c).laplacian());
       const fdxx = (valueAt(net, (c) => e(c).d(0), [p[0]! + h, p[1]!]) - valueAt(net, (c) => e(c).d(0), [p[0]! - h, p[1]!])) / (2 * h);
       const fdxy = (valueAt(net, (c) => e(c).d(0), [p[0]!, p[1]! + h]) - valueAt(net, (c) => e(c).d(0), [p[0]!, p[1]! - h])) / (2 * h);
       const fdyy = (valueAt(net, (c) => e(c).d(1), [p[0]!, p[1]! + h]) - valueAt(net, (c) => e(c).d(1), [p[0]!, p[1]! - h])) / (2 * h);
@@ -54,27 +59,50 @@ describe('parameter gradients of losses on expressions against finite difference
   const LOSSES: [string, (c: LossContext) => ReturnType<typeof mean>][] = [
     ['mean((Δ(x0(1-x0)u) + x1)²)', ({ u, x }) => mean(x[0]!.mul(x[0]!.neg().add(1)).mul(u).laplacian().add(x[1]!).square())],
     ['mean((|∇u| - 1)²)  (gradient penalty)', ({ u }) => mean(u.d(0).square().add(u.d(1).square()).sqrt().sub(1).square())],
-    ['Burgers residual', ({ u }) => mean(u.d(1).add(u.mul(u.d(0))).sub(u.d2(0, 0).mul(0.01)).square())],
+    [
+      'Burgers residual',
+      ({ u }) =>
+        mean(
+          u
+            .d(1)
+            .add(u.mul(u.d(0)))
+            .sub(u.d2(0, 0).mul(0.01))
+            .square(),
+        ),
+    ],
     ['mean(exp(u) u_xy) + 2 mean(u²)', ({ u }) => mean(u.exp().mul(u.d2(0, 1))).add(mean(u.square()).mul(2))],
     ['mean(log(1 + u_x²)) / 3 - mean(u)', ({ u }) => mean(u.d(0).square().add(1).log()).div(3).sub(mean(u))],
   ];
   for (const [name, loss] of LOSSES) {
     it(name, () => {
       const net = new Mlp({ sizes: [2, 5, 4, 1], activation: 'tanh', dtype: 'float64', seed: 5 });
-      const points = [[0.1, 0.2], [-0.3, 0.5], [0.7, -0.6], [0.2, 0.9], [-0.8, -0.1]];
+      const points = [
+        [0.1, 0.2],
+        [-0.3, 0.5],
+        [0.7, -0.6],
+        [0.2, 0.9],
+        [-0.8, -0.1],
+      ];
       const t = new Term('t', { points, loss }, net, 1);
       t.advance();
       t.run(true, false, new Float64Array(0));
       const g = flat(net.readGradients());
       const P = net.getParams();
       const fd: number[] = [];
-      for (const layer of P) for (const key of ['W', 'b'] as const) for (let j = 0; j < layer[key].length; j++) {
-        const o = layer[key][j]!;
-        layer[key][j] = o + 1e-6; net.setParams(P); const lp = t.run(false, false, new Float64Array(0));
-        layer[key][j] = o - 1e-6; net.setParams(P); const lm = t.run(false, false, new Float64Array(0));
-        layer[key][j] = o; net.setParams(P);
-        fd.push((lp - lm) / 2e-6);
-      }
+      for (const layer of P)
+        for (const key of ['W', 'b'] as const)
+          for (let j = 0; j < layer[key].length; j++) {
+            const o = layer[key][j]!;
+            layer[key][j] = o + 1e-6;
+            net.setParams(P);
+            const lp = t.run(false, false, new Float64Array(0));
+            layer[key][j] = o - 1e-6;
+            net.setParams(P);
+            const lm = t.run(false, false, new Float64Array(0));
+            layer[key][j] = o;
+            net.setParams(P);
+            fd.push((lp - lm) / 2e-6);
+          }
       expect(relError(g, fd, 1e-6)).toBeLessThan(1e-6);
       net.dispose();
     });

@@ -20,72 +20,169 @@ const lcg = (seed) => {
 
 const EXAMPLES = {
   'derivative-only': () => {
-    const N = 256, x = Float64Array.from({ length: N }, (_, i) => -PI + (2 * PI * (i + 0.5)) / N);
-    return [{ sizes: [1, 32, 32, 1], seed: 1 }, {
-      data: { points: x, columns: { slope: x.map(Math.cos) } }, loss: ({ u, data }) => mse(u.d(0), data.slope),
-      optimizer: { type: 'adam', lr: 5e-3 }, schedule: { type: 'cosine', minFactor: 0.05 }, steps: 200,
-    }];
+    const N = 256,
+      x = Float64Array.from({ length: N }, (_, i) => -PI + (2 * PI * (i + 0.5)) / N);
+    return [
+      { sizes: [1, 32, 32, 1], seed: 1 },
+      {
+        data: { points: x, columns: { slope: x.map(Math.cos) } },
+        loss: ({ u, data }) => mse(u.d(0), data.slope),
+        optimizer: { type: 'adam', lr: 5e-3 },
+        schedule: { type: 'cosine', minFactor: 0.05 },
+        steps: 200,
+      },
+    ];
   },
   sobolev: () => {
-    const rand = lcg(12345), points = [], value = [], dx = [], dy = [];
+    const rand = lcg(12345),
+      points = [],
+      value = [],
+      dx = [],
+      dy = [];
     for (let i = 0; i < 256; i++) {
-      const x = rand(), y = rand();
-      points.push([x, y]); value.push(Math.sin(PI * x) * Math.cos(PI * y));
-      dx.push(PI * Math.cos(PI * x) * Math.cos(PI * y)); dy.push(-PI * Math.sin(PI * x) * Math.sin(PI * y));
+      const x = rand(),
+        y = rand();
+      points.push([x, y]);
+      value.push(Math.sin(PI * x) * Math.cos(PI * y));
+      dx.push(PI * Math.cos(PI * x) * Math.cos(PI * y));
+      dy.push(-PI * Math.sin(PI * x) * Math.sin(PI * y));
     }
-    return [{ sizes: [2, 64, 64, 64, 1], seed: 3 }, {
-      data: { points, columns: { value, dx, dy } },
-      loss: ({ u, data }) => mse(u, data.value).add(mse(u.d(0), data.dx)).add(mse(u.d(1), data.dy)),
-      batchSize: 128, optimizer: { type: 'adam', lr: 2e-3 }, schedule: { type: 'cosine', minFactor: 0.02 }, steps: 200,
-    }];
+    return [
+      { sizes: [2, 64, 64, 64, 1], seed: 3 },
+      {
+        data: { points, columns: { value, dx, dy } },
+        loss: ({ u, data }) =>
+          mse(u, data.value)
+            .add(mse(u.d(0), data.dx))
+            .add(mse(u.d(1), data.dy)),
+        batchSize: 128,
+        optimizer: { type: 'adam', lr: 2e-3 },
+        schedule: { type: 'cosine', minFactor: 0.02 },
+        steps: 200,
+      },
+    ];
   },
   poisson: () => {
-    const n = 16, interior = [], source = [], boundary = [];
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const x = (i + 0.5) / n, y = (j + 0.5) / n;
-      interior.push([x, y]); source.push(2 * PI * PI * Math.sin(PI * x) * Math.sin(PI * y));
+    const n = 16,
+      interior = [],
+      source = [],
+      boundary = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const x = (i + 0.5) / n,
+          y = (j + 0.5) / n;
+        interior.push([x, y]);
+        source.push(2 * PI * PI * Math.sin(PI * x) * Math.sin(PI * y));
+      }
+    for (let k = 0; k < 2 * n; k++) {
+      const s = (k + 0.5) / (2 * n);
+      boundary.push([s, 0], [s, 1], [0, s], [1, s]);
     }
-    for (let k = 0; k < 2 * n; k++) { const s = (k + 0.5) / (2 * n); boundary.push([s, 0], [s, 1], [0, s], [1, s]); }
-    return [{ sizes: [2, 32, 32, 32, 1], seed: 2 }, {
-      terms: {
-        pde: { points: interior, columns: { f: source }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) },
-        boundary: { points: boundary, loss: ({ u }) => mean(u.square()), weight: 10 },
+    return [
+      { sizes: [2, 32, 32, 32, 1], seed: 2 },
+      {
+        terms: {
+          pde: { points: interior, columns: { f: source }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) },
+          boundary: { points: boundary, loss: ({ u }) => mean(u.square()), weight: 10 },
+        },
+        phases: [
+          { optimizer: { type: 'adam', lr: 1e-3 }, steps: 100 },
+          { optimizer: 'lbfgs', steps: 100 },
+        ],
       },
-      phases: [{ optimizer: { type: 'adam', lr: 1e-3 }, steps: 100 }, { optimizer: 'lbfgs', steps: 100 }],
-    }];
+    ];
   },
   'gradient-penalty': () => {
-    const onCircle = [], nx = [], ny = [];
-    for (let k = 0; k < 128; k++) { const a = (2 * PI * k) / 128; onCircle.push([0.5 * Math.cos(a), 0.5 * Math.sin(a)]); nx.push(Math.cos(a)); ny.push(Math.sin(a)); }
-    const rand = lcg(99), square = Array.from({ length: 1024 }, () => [rand(), rand()]);
-    return [{ sizes: [2, 64, 64, 1], seed: 4 }, {
-      terms: {
-        surface: { points: onCircle, columns: { nx, ny }, loss: ({ u, data }) => mse(u).add(mse(u.d(0), data.nx)).add(mse(u.d(1), data.ny)) },
-        eikonal: { points: square, batchSize: 256, weight: 0.1, loss: ({ u }) => mean(u.d(0).square().add(u.d(1).square()).sqrt().sub(1).square()) },
+    const onCircle = [],
+      nx = [],
+      ny = [];
+    for (let k = 0; k < 128; k++) {
+      const a = (2 * PI * k) / 128;
+      onCircle.push([0.5 * Math.cos(a), 0.5 * Math.sin(a)]);
+      nx.push(Math.cos(a));
+      ny.push(Math.sin(a));
+    }
+    const rand = lcg(99),
+      square = Array.from({ length: 1024 }, () => [rand(), rand()]);
+    return [
+      { sizes: [2, 64, 64, 1], seed: 4 },
+      {
+        terms: {
+          surface: {
+            points: onCircle,
+            columns: { nx, ny },
+            loss: ({ u, data }) =>
+              mse(u)
+                .add(mse(u.d(0), data.nx))
+                .add(mse(u.d(1), data.ny)),
+          },
+          eikonal: {
+            points: square,
+            batchSize: 256,
+            weight: 0.1,
+            loss: ({ u }) => mean(u.d(0).square().add(u.d(1).square()).sqrt().sub(1).square()),
+          },
+        },
+        optimizer: { type: 'adam', lr: 2e-3 },
+        schedule: { type: 'cosine', minFactor: 0.05 },
+        steps: 200,
       },
-      optimizer: { type: 'adam', lr: 2e-3 }, schedule: { type: 'cosine', minFactor: 0.05 }, steps: 200,
-    }];
+    ];
   },
   burgers: () => {
-    const NU = 0.01 / PI, rng = new Random(2024);
+    const NU = 0.01 / PI,
+      rng = new Random(2024);
     const collocation = Array.from({ length: 1000 }, () => [rng.uniformIn(-1, 1), rng.uniform()]);
-    const edge = [], u0 = [];
-    for (let k = 0; k < 50; k++) { const x = -1 + (2 * (k + rng.uniform())) / 50; edge.push([x, 0]); u0.push(-Math.sin(PI * x)); }
-    for (let k = 0; k < 50; k++) { edge.push([k % 2 ? 1 : -1, (Math.floor(k / 2) + rng.uniform()) / 25]); u0.push(0); }
-    return [{ sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], seed: 7 }, {
-      terms: {
-        residual: { points: collocation, loss: ({ u }) => mean(u.d(1).add(u.mul(u.d(0))).sub(u.d2(0, 0).mul(NU)).square()) },
-        edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
+    const edge = [],
+      u0 = [];
+    for (let k = 0; k < 50; k++) {
+      const x = -1 + (2 * (k + rng.uniform())) / 50;
+      edge.push([x, 0]);
+      u0.push(-Math.sin(PI * x));
+    }
+    for (let k = 0; k < 50; k++) {
+      edge.push([k % 2 ? 1 : -1, (Math.floor(k / 2) + rng.uniform()) / 25]);
+      u0.push(0);
+    }
+    return [
+      { sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], seed: 7 },
+      {
+        terms: {
+          residual: {
+            points: collocation,
+            loss: ({ u }) =>
+              mean(
+                u
+                  .d(1)
+                  .add(u.mul(u.d(0)))
+                  .sub(u.d2(0, 0).mul(NU))
+                  .square(),
+              ),
+          },
+          edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
+        },
+        phases: [
+          {
+            optimizer: { type: 'adam', lr: 1e-3 },
+            steps: 100,
+            batchSize: { residual: 200 },
+            schedule: { type: 'exponential', gamma: 0.9995 },
+          },
+          { optimizer: { type: 'lbfgs', historySize: 50 }, steps: 100 },
+        ],
       },
-      phases: [
-        { optimizer: { type: 'adam', lr: 1e-3 }, steps: 100, batchSize: { residual: 200 }, schedule: { type: 'exponential', gamma: 0.9995 } },
-        { optimizer: { type: 'lbfgs', historySize: 50 }, steps: 100 },
-      ],
-    }];
+    ];
   },
 };
-const WORKLOAD_PROBLEMS = Object.fromEntries(Object.keys(WORKLOADS).map((id) => [id, () =>
-  [{ sizes: WORKLOADS[id].sizes, seed: 1 }, { ...fitOptions(id), optimizer: { type: 'adam', lr: 1e-3 }, steps: 200 }]]));
+const WORKLOAD_PROBLEMS = Object.fromEntries(
+  Object.keys(WORKLOADS).map((id) => [
+    id,
+    () => [
+      { sizes: WORKLOADS[id].sizes, seed: 1 },
+      { ...fitOptions(id), optimizer: { type: 'adam', lr: 1e-3 }, steps: 200 },
+    ],
+  ]),
+);
 export const PROBLEMS = { ...EXAMPLES, ...WORKLOAD_PROBLEMS };
 
 /** sha256 of the trained parameters' bytes (getParams order, the network's dtype). */
@@ -94,7 +191,10 @@ export async function trainedHash(name, dtype) {
   const m = new Mlp({ ...net, activation: 'tanh', dtype });
   await fit(m, { ...options, progress: false });
   const hash = createHash('sha256');
-  for (const { W, b } of m.getParams()) { hash.update(new Uint8Array(W.buffer, W.byteOffset, W.byteLength)); hash.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); }
+  for (const { W, b } of m.getParams()) {
+    hash.update(new Uint8Array(W.buffer, W.byteOffset, W.byteLength));
+    hash.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  }
   m.dispose();
   return hash.digest('hex');
 }

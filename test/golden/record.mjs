@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('./problems.mjs', import.meta.url));
 const out = {};
-for (const build of ['relaxed', 'simd']) for (const dtype of ['float32', 'float64']) {
-  out[`${build} ${dtype}`] = JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, build, dtype]).toString());
-  console.log(build, dtype, 'done');
-}
+for (const build of ['relaxed', 'simd'])
+  for (const dtype of ['float32', 'float64']) {
+    out[`${build} ${dtype}`] = JSON.parse(
+      execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, build, dtype]).toString(),
+    );
+    console.log(build, dtype, 'done');
+  }
 writeFileSync(new URL('./hashes.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);

@@ -12,16 +12,23 @@ await init();
 
 const xs = Array.from({ length: 12 }, (_, i) => [-1 + (2 * i) / 11, Math.sin(i)]);
 const phase: fc.Arbitrary<PhaseOptions> = fc.oneof(
-  fc.record({
-    optimizer: fc.oneof(
-      fc.record({ type: fc.constantFrom('adam' as const, 'adamw' as const), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }) }),
-      fc.record({ type: fc.constant('sgd' as const), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }), momentum: fc.constantFrom(0, 0.9) }),
-    ),
-    steps: fc.integer({ min: 0, max: 7 }),
-    batchSize: fc.constantFrom<number | 'full'>(3, 5, 'full'),
-    schedule: fc.constantFrom<PhaseOptions['schedule']>(undefined, { type: 'cosine', warmup: 2 }, { type: 'step', every: 3, gamma: 0.5 }),
-    clipNorm: fc.constantFrom(undefined, 0.5),
-  }, { requiredKeys: ['optimizer', 'steps'] }),
+  fc.record(
+    {
+      optimizer: fc.oneof(
+        fc.record({ type: fc.constantFrom('adam' as const, 'adamw' as const), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }) }),
+        fc.record({
+          type: fc.constant('sgd' as const),
+          lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }),
+          momentum: fc.constantFrom(0, 0.9),
+        }),
+      ),
+      steps: fc.integer({ min: 0, max: 7 }),
+      batchSize: fc.constantFrom<number | 'full'>(3, 5, 'full'),
+      schedule: fc.constantFrom<PhaseOptions['schedule']>(undefined, { type: 'cosine', warmup: 2 }, { type: 'step', every: 3, gamma: 0.5 }),
+      clipNorm: fc.constantFrom(undefined, 0.5),
+    },
+    { requiredKeys: ['optimizer', 'steps'] },
+  ),
   fc.record({ optimizer: fc.constant('lbfgs' as const), steps: fc.integer({ min: 0, max: 5 }) }),
 );
 const setup = fc.record({
@@ -41,21 +48,78 @@ function options(s: { phases: PhaseOptions[]; seed: number; twoTerms: boolean })
 
 /** One way to break a valid set-up, the message that must name it, and whether the network must be relu. */
 const breakage = fc.constantFrom<[string, (o: FitOptions) => void, RegExp, boolean]>(
-  ['unknown key', (o) => { (o as Record<string, unknown>).stepz = 1; }, /unknown option "stepz"/, false],
-  ['negative lr', (o) => { o.phases![0] = { ...o.phases![0], optimizer: { type: 'adam', lr: -1 } }; }, /lr: expected a number in \(0, ∞\)/, false],
-  ['fractional steps', (o) => { o.phases!.at(-1)!.steps = 1.5; }, /steps: expected a whole number ≥ 0, got 1\.5/, false],
-  ['bad seed', (o) => { o.seed = 2 ** 40; }, /fit\.seed: expected a whole number/, false],
-  ['lbfgs with a schedule', (o) => { o.phases!.push({ optimizer: 'lbfgs', steps: 1, schedule: { type: 'cosine' } }); }, /L-BFGS chooses its step by line search/, false],
-  ['unknown monitor', (o) => { o.earlyStopping = { monitor: 'nope', patience: 1 }; }, /earlyStopping\.monitor: no term named 'nope'/, false],
-  ['NaN in the data', (o) => { o.terms!.data!.columns = { t: xs.map(() => NaN) }; }, /data column 't': entry 0 is NaN/, false],
-  ['second order on relu', (o) => { o.terms!.data!.loss = ({ u }) => mean(u.laplacian()); }, /whose second derivative is zero/, true],
+  [
+    'unknown key',
+    (o) => {
+      (o as Record<string, unknown>).stepz = 1;
+    },
+    /unknown option "stepz"/,
+    false,
+  ],
+  [
+    'negative lr',
+    (o) => {
+      o.phases![0] = { ...o.phases![0], optimizer: { type: 'adam', lr: -1 } };
+    },
+    /lr: expected a number in \(0, ∞\)/,
+    false,
+  ],
+  [
+    'fractional steps',
+    (o) => {
+      o.phases!.at(-1)!.steps = 1.5;
+    },
+    /steps: expected a whole number ≥ 0, got 1\.5/,
+    false,
+  ],
+  [
+    'bad seed',
+    (o) => {
+      o.seed = 2 ** 40;
+    },
+    /fit\.seed: expected a whole number/,
+    false,
+  ],
+  [
+    'lbfgs with a schedule',
+    (o) => {
+      o.phases!.push({ optimizer: 'lbfgs', steps: 1, schedule: { type: 'cosine' } });
+    },
+    /L-BFGS chooses its step by line search/,
+    false,
+  ],
+  [
+    'unknown monitor',
+    (o) => {
+      o.earlyStopping = { monitor: 'nope', patience: 1 };
+    },
+    /earlyStopping\.monitor: no term named 'nope'/,
+    false,
+  ],
+  [
+    'NaN in the data',
+    (o) => {
+      o.terms!.data!.columns = { t: xs.map(() => NaN) };
+    },
+    /data column 't': entry 0 is NaN/,
+    false,
+  ],
+  [
+    'second order on relu',
+    (o) => {
+      o.terms!.data!.loss = ({ u }) => mean(u.laplacian());
+    },
+    /whose second derivative is zero/,
+    true,
+  ],
 );
 
 const flatParams = (net: Mlp): number[] => net.getParams().flatMap(({ W, b }) => [...W, ...b]);
 
 describe('fit properties', () => {
   it.prop([setup], { numRuns: runs(30) })('a valid set-up trains to finite parameters, the same bits every time', async (s) => {
-    const a = new Mlp(s.net), b = new Mlp(s.net);
+    const a = new Mlp(s.net),
+      b = new Mlp(s.net);
     const ra = await attemptAsync(fit(a, options(s)));
     const rb = await attemptAsync(fit(b, options(s)));
     expect(snapshot(a)).toBe(snapshot(b));
@@ -69,56 +133,93 @@ describe('fit properties', () => {
     } else {
       expect(ra.error.message).toMatch(/became|overflows/);
     }
-    a.dispose(); b.dispose();
+    a.dispose();
+    b.dispose();
   });
 
-  it.prop([setup, breakage], { numRuns: runs(30) })('a broken option is refused before anything changes', async (s, [, breakIt, message, relu]) => {
-    const net = new Mlp(relu ? { ...s.net, activation: 'relu' } : s.net);
-    const o = options(s);
-    breakIt(o);
-    const before = snapshot(net);
-    const r = await attemptAsync(fit(net, o));
-    expect(r.ok).toBe(false);
-    expect(r.ok ? '' : r.error.message).toMatch(message);
-    expect(snapshot(net)).toBe(before);
-    net.dispose();
-  });
+  it.prop([setup, breakage], { numRuns: runs(30) })(
+    'a broken option is refused before anything changes',
+    async (s, [, breakIt, message, relu]) => {
+      const net = new Mlp(relu ? { ...s.net, activation: 'relu' } : s.net);
+      const o = options(s);
+      breakIt(o);
+      const before = snapshot(net);
+      const r = await attemptAsync(fit(net, o));
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.error.message).toMatch(message);
+      expect(snapshot(net)).toBe(before);
+      net.dispose();
+    },
+  );
 
   it.prop([setup, fc.integer({ min: 1, max: 12 }), fc.constantFrom('callback', 'abort')], { numRuns: runs(25) })(
-    'stop anywhere (callback or abort), save as JSON, resume: the same bits as one run', async (s, at, how) => {
-    const whole = new Mlp(s.net), parts = new Mlp(s.net);
-    const h = await attemptAsync(fit(whole, options(s)));
-    if (!h.ok) { whole.dispose(); parts.dispose(); return; }
-    const controller = new AbortController();
-    const first = await fit(parts, how === 'callback'
-      ? { ...options(s), onStep: (i) => i.step < at }
-      : { ...options(s), signal: controller.signal, onStep: (i) => { if (i.step >= at) controller.abort(); } });
-    if (first.steps < (h.value as History).steps) expect(first.stopReason).toBe(how === 'callback' ? 'callback' : 'aborted');
-    const saved = JSON.stringify({ net: parts.toJSON(), state: first.state });
-    parts.dispose();
-    const back = JSON.parse(saved) as { net: never; state: History['state'] };
-    const again = Mlp.fromJSON(back.net);
-    const rest = await fit(again, { ...options(s), resume: back.state });
-    expect(rest.steps).toBe((h.value as History).steps);
-    expect(snapshot(again)).toBe(snapshot(whole));
-    whole.dispose(); again.dispose();
-  });
+    'stop anywhere (callback or abort), save as JSON, resume: the same bits as one run',
+    async (s, at, how) => {
+      const whole = new Mlp(s.net),
+        parts = new Mlp(s.net);
+      const h = await attemptAsync(fit(whole, options(s)));
+      if (!h.ok) {
+        whole.dispose();
+        parts.dispose();
+        return;
+      }
+      const controller = new AbortController();
+      const first = await fit(
+        parts,
+        how === 'callback'
+          ? { ...options(s), onStep: (i) => i.step < at }
+          : {
+              ...options(s),
+              signal: controller.signal,
+              onStep: (i) => {
+                if (i.step >= at) controller.abort();
+              },
+            },
+      );
+      if (first.steps < (h.value as History).steps) expect(first.stopReason).toBe(how === 'callback' ? 'callback' : 'aborted');
+      const saved = JSON.stringify({ net: parts.toJSON(), state: first.state });
+      parts.dispose();
+      const back = JSON.parse(saved) as { net: never; state: History['state'] };
+      const again = Mlp.fromJSON(back.net);
+      const rest = await fit(again, { ...options(s), resume: back.state });
+      expect(rest.steps).toBe((h.value as History).steps);
+      expect(snapshot(again)).toBe(snapshot(whole));
+      whole.dispose();
+      again.dispose();
+    },
+  );
 
-  it.prop([setup, fc.integer({ min: 1, max: 6 })], { numRuns: runs(15) })('a dispose during fit stops it cleanly; other networks are untouched', async (s, at) => {
-    const net = new Mlp(s.net);
-    const bystander = new Mlp({ ...s.net, seed: (s.net.seed + 1) % 2 ** 32 });
-    const before = snapshot(bystander);
-    let late: Mlp | null = null, lateBefore = '';
-    const r = await attemptAsync(fit(net, { ...options(s), onStep: (i) => {
-      if (i.step === at) { net.dispose(); late = new Mlp(s.net); lateBefore = snapshot(late); }
-    } }));
-    if (net.disposed) {
-      expect(r.ok).toBe(false);
-      expect(r.ok ? '' : r.error.message).toMatch(/disposed while fit was training it/);
-    }
-    expect(snapshot(bystander)).toBe(before);
-    if (late) { expect(snapshot(late)).toBe(lateBefore); (late as Mlp).dispose(); }
-    if (!net.disposed) net.dispose();
-    bystander.dispose();
-  });
+  it.prop([setup, fc.integer({ min: 1, max: 6 })], { numRuns: runs(15) })(
+    'a dispose during fit stops it cleanly; other networks are untouched',
+    async (s, at) => {
+      const net = new Mlp(s.net);
+      const bystander = new Mlp({ ...s.net, seed: (s.net.seed + 1) % 2 ** 32 });
+      const before = snapshot(bystander);
+      let late: Mlp | null = null,
+        lateBefore = '';
+      const r = await attemptAsync(
+        fit(net, {
+          ...options(s),
+          onStep: (i) => {
+            if (i.step === at) {
+              net.dispose();
+              late = new Mlp(s.net);
+              lateBefore = snapshot(late);
+            }
+          },
+        }),
+      );
+      if (net.disposed) {
+        expect(r.ok).toBe(false);
+        expect(r.ok ? '' : r.error.message).toMatch(/disposed while fit was training it/);
+      }
+      expect(snapshot(bystander)).toBe(before);
+      if (late) {
+        expect(snapshot(late)).toBe(lateBefore);
+        (late as Mlp).dispose();
+      }
+      if (!net.disposed) net.dispose();
+      bystander.dispose();
+    },
+  );
 });

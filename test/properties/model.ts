@@ -28,8 +28,13 @@ export const SMOOTH: Activation[] = ['identity', 'tanh', 'sin', 'sigmoid', 'soft
 export function reference(params: readonly LayerParams[], act: Activation, x: readonly number[]): number[] {
   let a = Array.from(x);
   params.forEach(({ W, b }, l) => {
-    const out = b.length, inn = a.length;
-    const z = Array.from({ length: out }, (_, o) => { let s = b[o]!; for (let i = 0; i < inn; i++) s += W[o * inn + i]! * a[i]!; return s; });
+    const out = b.length,
+      inn = a.length;
+    const z = Array.from({ length: out }, (_, o) => {
+      let s = b[o]!;
+      for (let i = 0; i < inn; i++) s += W[o * inn + i]! * a[i]!;
+      return s;
+    });
     a = l < params.length - 1 ? z.map(ACT[act]) : z;
   });
   return a;
@@ -37,34 +42,54 @@ export function reference(params: readonly LayerParams[], act: Activation, x: re
 
 /** Central differences of f along input i (first order), with step h. */
 export function d1(f: (x: number[]) => number, x: number[], i: number, h = 1e-5): number {
-  const p = x.slice(), m = x.slice();
-  p[i]! += h; m[i]! -= h;
+  const p = x.slice(),
+    m = x.slice();
+  p[i]! += h;
+  m[i]! -= h;
   return (f(p) - f(m)) / (2 * h);
 }
 
 /** Central second differences ∂²f/∂x_i∂x_j, with step h. */
 export function d2(f: (x: number[]) => number, x: number[], i: number, j: number, h = 1e-4): number {
   if (i === j) {
-    const p = x.slice(), m = x.slice();
-    p[i]! += h; m[i]! -= h;
+    const p = x.slice(),
+      m = x.slice();
+    p[i]! += h;
+    m[i]! -= h;
     return (f(p) - 2 * f(x) + f(m)) / (h * h);
   }
-  const at = (si: number, sj: number): number => { const y = x.slice(); y[i]! += si * h; y[j]! += sj * h; return f(y); };
+  const at = (si: number, sj: number): number => {
+    const y = x.slice();
+    y[i]! += si * h;
+    y[j]! += sj * h;
+    return f(y);
+  };
   return (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h * h);
 }
 
 /** The bytes of a network's parameters (or 'disposed'): equal snapshots are bitwise-identical networks. */
 export function snapshot(net: Mlp): string {
   if (net.disposed) return 'disposed';
-  return net.getParams().map(({ W, b }) => Buffer.from(W.buffer, W.byteOffset, W.byteLength).toString('hex') + '|' +
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')).join('/');
+  return net
+    .getParams()
+    .map(
+      ({ W, b }) =>
+        Buffer.from(W.buffer, W.byteOffset, W.byteLength).toString('hex') +
+        '|' +
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex'),
+    )
+    .join('/');
 }
 
 /** ‖a − b‖∞ / max(‖b‖∞, floor) */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
   expect(a.length).toBe(b.length);
-  let d = 0, s = floor;
-  for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i]! - b[i]!)); s = Math.max(s, Math.abs(b[i]!)); }
+  let d = 0,
+    s = floor;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
   return d / s;
 }
 
@@ -97,21 +122,27 @@ export interface NetConfig {
 }
 
 /** Small networks: 1–3 inputs, one or two hidden layers of 1–7, 1–2 outputs. */
-export function netConfig(activations: Activation[] = [...SMOOTH, 'relu'], dtypes: ('float32' | 'float64')[] = ['float32', 'float64']): fc.Arbitrary<NetConfig> {
-  return fc.record({
-    n: fc.integer({ min: 1, max: 3 }),
-    hidden: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 2 }),
-    m: fc.integer({ min: 1, max: 2 }),
-    activation: fc.constantFrom(...activations),
-    dtype: fc.constantFrom(...dtypes),
-    seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-  }).map(({ n, hidden, m, activation, dtype, seed }) => ({ sizes: [n, ...hidden, m], activation, dtype, seed }));
+export function netConfig(
+  activations: Activation[] = [...SMOOTH, 'relu'],
+  dtypes: ('float32' | 'float64')[] = ['float32', 'float64'],
+): fc.Arbitrary<NetConfig> {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: 3 }),
+      hidden: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 2 }),
+      m: fc.integer({ min: 1, max: 2 }),
+      activation: fc.constantFrom(...activations),
+      dtype: fc.constantFrom(...dtypes),
+      seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    })
+    .map(({ n, hidden, m, activation, dtype, seed }) => ({ sizes: [n, ...hidden, m], activation, dtype, seed }));
 }
 
 /** Points in [-1, 1]^n, B of them, as a flat array. */
 export function flatPoints(n: number, maxBatch = 4): fc.Arbitrary<number[]> {
-  return fc.integer({ min: 1, max: maxBatch }).chain((B) =>
-    fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: B * n, maxLength: B * n }));
+  return fc
+    .integer({ min: 1, max: maxBatch })
+    .chain((B) => fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: B * n, maxLength: B * n }));
 }
 
 /** A float64 copy of a network (the reference its float32 results are compared with). */

@@ -72,7 +72,10 @@ describe('persistence properties', () => {
       const o = {
         data: { points, columns: { t: Array.from({ length: 6 }, (_, i) => Math.sin(i)) } },
         loss: ({ u, data }: { u: never; data: Record<string, never> }) => mse(u, data.t),
-        optimizer: optimizer as 'adam', steps: 6, batchSize: optimizer === 'lbfgs' ? 'full' as const : 2, progress: false,
+        optimizer: optimizer as 'adam',
+        steps: 6,
+        batchSize: optimizer === 'lbfgs' ? ('full' as const) : 2,
+        progress: false,
       };
       const net = new Mlp(cfg);
       const first = await fit(net, { ...o, onStep: (s) => s.step < 3 });
@@ -83,7 +86,12 @@ describe('persistence properties', () => {
         expect(r.error.message).toMatch(/^resume|became|overflows/);
         if (/^resume/.test(r.error.message)) expect(snapshot(net)).toBe(before);
       } else {
-        expect(net.getParams().flatMap(({ W, b }) => [...W, ...b]).every(Number.isFinite)).toBe(true);
+        expect(
+          net
+            .getParams()
+            .flatMap(({ W, b }) => [...W, ...b])
+            .every(Number.isFinite),
+        ).toBe(true);
       }
       net.dispose();
     },

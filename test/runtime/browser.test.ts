@@ -18,7 +18,12 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
 let dir = '';
 let server: Server | null = null;
 
@@ -40,9 +45,12 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
     const points = [[0, 0], [0.5, 0.1], [0.2, 0.9], [1, 1], [0.7, 0.3]];
     const h = await fit(net, { data: { points, columns: { gx: [1, 1, 1, 1, 1] } }, loss: ({ u, data }) => mse(u.d(0), data.gx).add(mse(u.d(1))), optimizer: { type: 'adam', lr: 0.01 }, steps: 30 });
     globalThis.result = { build: info.build, first: h.loss[0], last: h.loss.at(-1), y: Array.from(net.evaluate([[0.3, 0.4]]).y) };`;
-  await writeFile(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>jetfit</title>
+  await writeFile(
+    join(dir, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><title>jetfit</title>
 <script type="importmap">{ "imports": { "jetfit": "/node_modules/jetfit/dist/index.js" } }</script>
-<script type="module">${script}</script>`);
+<script type="module">${script}</script>`,
+  );
   await writeFile(join(dir, 'node.mjs'), `${script}\nconsole.log(JSON.stringify(globalThis.result));`);
   const node = JSON.parse((await run(process.execPath, ['node.mjs'], { cwd: dir })).stdout);
 
@@ -71,9 +79,18 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'jetfit-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     for (const path of ['/', '/vite-dist/']) {
@@ -81,9 +98,14 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`http://127.0.0.1:${port}${path}`);
-      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 })
-        .catch(() => { throw new Error(`the page ${path} did not finish: ${errors.join('; ')}`); });
-      const result = await page.evaluate(() => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result);
+      await page
+        .waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 })
+        .catch(() => {
+          throw new Error(`the page ${path} did not finish: ${errors.join('; ')}`);
+        });
+      const result = await page.evaluate(
+        () => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result,
+      );
       expect(result.build).toBe('relaxed-simd');
       expect(result.last).toBeLessThan(result.first);
       expect(result.first).toBeCloseTo(node.first, 10);

@@ -19,9 +19,19 @@ it.skipIf(!available && !process.env.CI)('examples/browser trains live, draws it
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'jetfit-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1000, height: 560 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1000, height: 560 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -29,9 +39,17 @@ it.skipIf(!available && !process.env.CI)('examples/browser trains live, draws it
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}examples/browser/`);
     await page.click('#start');
-    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 300
-      && Number(document.getElementById('status')!.dataset.fields ?? 0) >= 2, undefined, { timeout: 60_000 })
-      .catch(() => { throw new Error(`training did not progress: ${errors.join('; ')}`); });
+    await page
+      .waitForFunction(
+        () =>
+          Number(document.getElementById('status')!.dataset.step) >= 300 &&
+          Number(document.getElementById('status')!.dataset.fields ?? 0) >= 2,
+        undefined,
+        { timeout: 60_000 },
+      )
+      .catch(() => {
+        throw new Error(`training did not progress: ${errors.join('; ')}`);
+      });
     // the main thread answers while the worker trains
     const t0 = Date.now();
     await page.evaluate(() => 1 + 1);
@@ -42,8 +60,12 @@ it.skipIf(!available && !process.env.CI)('examples/browser trains live, draws it
     const spread = await page.evaluate(() => {
       const c = document.getElementById('prediction') as HTMLCanvasElement;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let lo = 255, hi = 0;
-      for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i + 1]!); hi = Math.max(hi, d[i + 1]!); }
+      let lo = 255,
+        hi = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        lo = Math.min(lo, d[i + 1]!);
+        hi = Math.max(hi, d[i + 1]!);
+      }
       return hi - lo;
     });
     expect(spread).toBeGreaterThan(50);

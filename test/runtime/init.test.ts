@@ -12,9 +12,15 @@ describe('init', () => {
     await expect(init(bytes.slice(0, bytes.length >> 1))).rejects.toThrow(/failed to compile/);
     // a valid module that is not the core (it has no exports)
     await expect(init(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).rejects.toThrow(/does not export memory, heap_base/);
-    await expect(init(new URL('file:///nonexistent/jetfit.wasm'))).rejects.toThrow(/could not read the core module at file:\/\/\/nonexistent/);
-    await expect(init(Promise.reject(new Error('network down')) as Promise<Response>)).rejects.toThrow(/the fetch for the core module failed: network down/);
-    await expect(init(new Response('not found', { status: 404, statusText: 'Not Found' }))).rejects.toThrow(/failed with HTTP 404 Not Found/);
+    await expect(init(new URL('file:///nonexistent/jetfit.wasm'))).rejects.toThrow(
+      /could not read the core module at file:\/\/\/nonexistent/,
+    );
+    await expect(init(Promise.reject(new Error('network down')) as Promise<Response>)).rejects.toThrow(
+      /the fetch for the core module failed: network down/,
+    );
+    await expect(init(new Response('not found', { status: 404, statusText: 'Not Found' }))).rejects.toThrow(
+      /failed with HTTP 404 Not Found/,
+    );
     // @ts-expect-error not a source
     await expect(init(42)).rejects.toThrow(/cannot load the core from a number; expected a WebAssembly.Module/);
   });

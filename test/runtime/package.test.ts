@@ -38,7 +38,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'inline.mjs'), `import { init, Mlp, fit, mse } from 'jetfit/inline';\n${body}`);
 }, 120_000);
 
-afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 it('the tarball is small and ships the .wasm builds and type declarations', async () => {
   expect((await stat(tarball)).size).toBeLessThan(150 * 1024);
@@ -59,10 +61,16 @@ it('trains from ESM and from CommonJS, with the same result', async () => {
 // Deno and Bun (from their npm packages) resolve the package's node entry; they load the
 // relaxed-SIMD build (fused multiply-add), so results agree to rounding, not bitwise.
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
-for (const [name, args] of [['deno', ['run', '--allow-read', 'esm.mjs']], ['bun', ['esm.mjs']], ['bun', ['cjs.cjs']]] as const) {
+for (const [name, args] of [
+  ['deno', ['run', '--allow-read', 'esm.mjs']],
+  ['bun', ['esm.mjs']],
+  ['bun', ['cjs.cjs']],
+] as const) {
   it(`trains in ${name} ${args[args.length - 1]} like in Node`, async () => {
     const node = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout);
-    const other = JSON.parse((await run(bin(name), [...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } })).stdout);
+    const other = JSON.parse(
+      (await run(bin(name), [...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } })).stdout,
+    );
     expect(other.last).toBeLessThan(other.first);
     expect(other.first).toBeCloseTo(node.first, 10);
     expect(other.last).toBeCloseTo(node.last, 10);
@@ -77,17 +85,28 @@ it('trains in workerd (Cloudflare Workers) like in Node', async () => {
   const node = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout);
   const files: string[] = [];
   const walk = (d: string): void => {
-    for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); }
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
   };
   walk(join(dir, 'node_modules', 'jetfit', 'dist'));
-  const modules = files.filter((f) => f.endsWith('.js') || f.endsWith('.wasm')).map((f) => {
-    const rel = relative(dir, f);
-    return f.endsWith('.wasm') ? `(name = "${rel}", wasm = embed "${rel}")` : `(name = "${rel}", esModule = embed "${rel}")`;
-  });
+  const modules = files
+    .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
+    .map((f) => {
+      const rel = relative(dir, f);
+      return f.endsWith('.wasm') ? `(name = "${rel}", wasm = embed "${rel}")` : `(name = "${rel}", esModule = embed "${rel}")`;
+    });
   const port = 20000 + (process.pid % 20000);
-  await writeFile(join(dir, 'worker.mjs'), `import { init, Mlp, fit, mse } from './node_modules/jetfit/dist/workerd.js';
-export default { async fetch() {${body.replace('console.log(', 'return new Response(').replace(/\)\);\s*$/, '));')} } };`);
-  await writeFile(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+  await writeFile(
+    join(dir, 'worker.mjs'),
+    `import { init, Mlp, fit, mse } from './node_modules/jetfit/dist/workerd.js';
+export default { async fetch() {${body.replace('console.log(', 'return new Response(').replace(/\)\);\s*$/, '));')} } };`,
+  );
+  await writeFile(
+    join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ]
@@ -96,15 +115,24 @@ const worker :Workerd.Worker = (
   modules = [ (name = "worker.mjs", esModule = embed "worker.mjs"), ${modules.join(', ')} ],
   compatibilityDate = "2024-09-23"
 );
-`);
+`,
+  );
   const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  server.stdout.on('data', (d) => { log += d; });
-  server.stderr.on('data', (d) => { log += d; });
+  server.stdout.on('data', (d) => {
+    log += d;
+  });
+  server.stderr.on('data', (d) => {
+    log += d;
+  });
   try {
     let text = '';
     for (let i = 0; i < 100 && !text; i++) {
-      try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 100)); }
+      try {
+        text = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     expect(text, log).not.toBe('');
     const other = JSON.parse(text);

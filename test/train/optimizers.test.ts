@@ -18,12 +18,15 @@ describe('first-order optimizers minimise a quadratic', () => {
   for (const [name, optimizer, steps] of cases) {
     it(name, async () => {
       const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
-      const a = parameter(0, 'a'), b = parameter(0, 'b');
+      const a = parameter(0, 'a'),
+        b = parameter(0, 'b');
       // f = (a - 3)² + 10 (b + 1)², minimum 0 at (3, -1)
       const h = await fit(net, {
         data: { points: [[0]] },
         loss: (c) => mean(lift(c, a).sub(3).square()).add(mean(lift(c, b).add(1).square()).mul(10)),
-        optimizer, steps, progress: false,
+        optimizer,
+        steps,
+        progress: false,
       });
       expect(a.value).toBeCloseTo(3, 3);
       expect(b.value).toBeCloseTo(-1, 3);
@@ -38,7 +41,13 @@ it('adamw shrinks toward zero by its decoupled weight decay', async () => {
   const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
   const a = parameter(0, 'a');
   // minimise (a - 3)² with decay λ: the fixed point of AdamW is where the Adam step and lr·λ·a balance, below 3
-  await fit(net, { data: { points: [[0]] }, loss: (c) => mean(lift(c, a).sub(3).square()), optimizer: { type: 'adamw', lr: 0.01, weightDecay: 0.5 }, steps: 3000, progress: false });
+  await fit(net, {
+    data: { points: [[0]] },
+    loss: (c) => mean(lift(c, a).sub(3).square()),
+    optimizer: { type: 'adamw', lr: 0.01, weightDecay: 0.5 },
+    steps: 3000,
+    progress: false,
+  });
   expect(a.value).toBeLessThan(2.99);
   expect(a.value).toBeGreaterThan(1);
   net.dispose();
@@ -46,11 +55,21 @@ it('adamw shrinks toward zero by its decoupled weight decay', async () => {
 
 it('L-BFGS finds the minimum of the Rosenbrock function', async () => {
   const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
-  const a = parameter(-1.2, 'a'), b = parameter(1, 'b');
+  const a = parameter(-1.2, 'a'),
+    b = parameter(1, 'b');
   const h = await fit(net, {
     data: { points: [[0]] },
-    loss: (c) => mean(lift(c, a).neg().add(1).square().add(lift(c, b).sub(lift(c, a).square()).square().mul(100))),
-    optimizer: 'lbfgs', steps: 200, progress: false,
+    loss: (c) =>
+      mean(
+        lift(c, a)
+          .neg()
+          .add(1)
+          .square()
+          .add(lift(c, b).sub(lift(c, a).square()).square().mul(100)),
+      ),
+    optimizer: 'lbfgs',
+    steps: 200,
+    progress: false,
   });
   expect(a.value).toBeCloseTo(1, 5);
   expect(b.value).toBeCloseTo(1, 5);
@@ -62,7 +81,14 @@ it('L-BFGS finds the minimum of the Rosenbrock function', async () => {
 describe('optimizer options out of range', () => {
   const run = (optimizer: unknown, extra: object = {}) => {
     const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
-    return fit(net, { data: { points: [[0], [1]] }, loss: ({ u }) => mean(u.square()), optimizer: optimizer as OptimizerSpec, steps: 1, progress: false, ...extra });
+    return fit(net, {
+      data: { points: [[0], [1]] },
+      loss: ({ u }) => mean(u.square()),
+      optimizer: optimizer as OptimizerSpec,
+      steps: 1,
+      progress: false,
+      ...extra,
+    });
   };
   it('names the option and the range', async () => {
     await expect(run({ type: 'adam', lr: -1 })).rejects.toThrow(/fit.optimizer.lr: expected a number in \(0, ∞\), got -1/);
@@ -76,7 +102,15 @@ describe('optimizer options out of range', () => {
   });
   it('L-BFGS refuses minibatches', async () => {
     const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
-    await expect(fit(net, { data: { points: [[0], [1], [2], [3]] }, batchSize: 2, loss: ({ u }) => mean(u.square()), optimizer: 'lbfgs', steps: 1, progress: false }))
-      .rejects.toThrow(/L-BFGS needs full batches, but term 'loss' has batchSize 2 of 4 points/);
+    await expect(
+      fit(net, {
+        data: { points: [[0], [1], [2], [3]] },
+        batchSize: 2,
+        loss: ({ u }) => mean(u.square()),
+        optimizer: 'lbfgs',
+        steps: 1,
+        progress: false,
+      }),
+    ).rejects.toThrow(/L-BFGS needs full batches, but term 'loss' has batchSize 2 of 4 points/);
   });
 });
