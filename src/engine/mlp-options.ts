@@ -20,6 +20,16 @@ export interface MlpOptions {
   init?: Initializer;
 }
 
+/** A saved network (Mlp.toJSON): exact, float64 values round-trip bitwise. */
+export interface MlpJSON {
+  format: 'jetfit.mlp';
+  version: 1;
+  sizes: number[];
+  activation: Activation;
+  dtype: DType;
+  params: { W: number[]; b: number[] }[];
+}
+
 /** Checked options with their defaults filled in. */
 export interface ResolvedMlpOptions {
   sizes: readonly number[];

@@ -5,6 +5,7 @@
 // node's components are written as tape primitives by the product and chain rules, with
 // constants folded (the derivative of x_i is 1 or 0 and costs nothing).
 import { JetfitError } from '../errors.js';
+import type { Component as JetComponent } from '../engine/component.js';
 import type { JetSpec } from '../engine/jet-spec.js';
 import type { Field, FieldNode, Loss, LossNode, Parameter } from './field.js';
 import type { UnaryFunction } from './functions.js';
@@ -21,7 +22,7 @@ export interface LoweredLoss {
   readonly tape: Tape;
   readonly root: TapeNode;
   /** network jets the tape reads (and whose cotangents it gives): output index, component */
-  readonly outputs: { index: number; component: Component; node: TapeNode }[];
+  readonly outputs: { index: number; component: Component; jet: JetComponent; node: TapeNode }[];
   readonly coordinates: { index: number; node: TapeNode }[];
   readonly columns: { name: string; node: TapeNode }[];
   readonly parameters: { param: Parameter; node: TapeNode }[];
@@ -162,7 +163,7 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
       switch (n.kind) {
         case 'output': {
           const node = tape.input(false, `u${n.index}.${c}`);
-          outputs.push({ index: n.index, component: c, node });
+          outputs.push({ index: n.index, component: c, jet: parse(c), node });
           v = node;
           break;
         }
@@ -315,4 +316,13 @@ function specFor(components: Component[], n: number): JetSpec {
     pairs: uniquePairs.map(([i, j]) => [dirs.indexOf(i), dirs.indexOf(j)] as [number, number]),
     laplacian,
   };
+}
+
+/** The engine's form of a component string. */
+function parse(c: Component): JetComponent {
+  if (c === 'v') return { kind: 'value' };
+  if (c === 'L') return { kind: 'laplacian' };
+  if (c.startsWith('d')) return { kind: 'd', i: Number(c.slice(1)) };
+  const [i, j] = c.slice(1).split(',').map(Number) as [number, number];
+  return { kind: 'pair', i, j };
 }

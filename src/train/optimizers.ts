@@ -2,6 +2,7 @@
 // parameter arrays in place from their gradients, with its state allocated once.
 import type { Trainables } from './trainables.js';
 import { allocReal, type Real } from '../engine/dtype.js';
+import type { FlatBuffer } from '../engine/parameter-store.js';
 import type { ResolvedAdam, ResolvedSgd } from './optimizer-options.js';
 
 export type { AdamOptions, LbfgsOptions, OptimizerSpec, ResolvedOptimizer, SgdOptions } from './optimizer-options.js';
@@ -27,47 +28,69 @@ export interface FirstOrder {
   /** copies of the state (for undoing a step that diverged) */
   snapshot(): void;
   rollback(): void;
+  /** returns its WebAssembly buffers */
+  dispose(): void;
 }
 
-// The network's part of the update runs in WebAssembly (assembly/optim.ts) on the
-// parameter buffer; the trainable scalars, a handful, are updated here. State buffers of
-// the network part live in WebAssembly memory too (Mlp.stateBuffer).
+// The network's part of the update runs in WebAssembly (assembly/optim.ts) on the flat
+// parameter buffer, with its state in buffers shaped like it (ParameterStore.allocateFlat);
+// the trainable scalars, a handful, are updated here.
 
-/** Named state buffers (network part in WebAssembly memory, scalar part here): save, undo, serialize. */
+/** An optimizer's state buffers (network part in WebAssembly memory, scalar part here): save, undo, serialize. */
 class StateBuffers {
+  private readonly flat: FlatBuffer[];
   private readonly copies: Real[];
   private readonly scalarCopies: Float64Array[];
   constructor(
     private readonly t: Trainables,
-    private readonly names: string[],
+    what: string[],
     private readonly scalars: Float64Array[],
   ) {
-    this.copies = names.map(() => allocReal(t.net.dtype, t.flat));
+    const store = t.net.parameterStore();
+    this.flat = [];
+    try {
+      for (const w of what) this.flat.push(store.allocateFlat(w));
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+    this.copies = what.map(() => allocReal(t.net.dtype, t.flat));
     this.scalarCopies = scalars.map((a) => new Float64Array(a.length));
   }
+  /** byte offset of buffer i */
+  ptr(i: number): number {
+    return this.flat[i]!.ptr;
+  }
+  private view(i: number): Real {
+    this.t.net.parameterStore(); // refuses a disposed network
+    return this.flat[i]!.view();
+  }
   save(): void {
-    this.names.forEach((n, i) => {
-      this.copies[i]!.set(this.t.net.stateBuffer(n));
+    this.flat.forEach((_, i) => {
+      this.copies[i]!.set(this.view(i));
     });
     this.scalars.forEach((a, i) => {
       this.scalarCopies[i]!.set(a);
     });
   }
   restore(): void {
-    this.names.forEach((n, i) => {
-      this.t.net.stateBuffer(n).set(this.copies[i]!);
+    this.flat.forEach((_, i) => {
+      this.view(i).set(this.copies[i]!);
     });
     this.scalars.forEach((a, i) => {
       a.set(this.scalarCopies[i]!);
     });
   }
   serialize(): number[][] {
-    return this.names.map((n, i) => this.t.pack(this.t.net.stateBuffer(n), this.scalars[i]!));
+    return this.flat.map((_, i) => this.t.pack(this.view(i), this.scalars[i]!));
   }
   deserialize(buffers: readonly number[][]): void {
-    this.names.forEach((n, i) => {
-      this.t.unpack(buffers[i]!, this.t.net.stateBuffer(n), this.scalars[i]!);
+    this.flat.forEach((_, i) => {
+      this.t.unpack(buffers[i]!, this.view(i), this.scalars[i]!);
     });
+  }
+  release(): void {
+    for (const b of this.flat) b.release();
   }
 }
 
@@ -84,16 +107,16 @@ class Sgd implements FirstOrder {
     t: Trainables,
   ) {
     this.lr = o.lr;
-    t.net.stateBuffer('sgd.u', true);
     this.velocity = new Float64Array(t.scalars.length);
-    this.buffers = new StateBuffers(t, ['sgd.u'], [this.velocity]);
+    this.buffers = new StateBuffers(t, ['the SGD velocity'], [this.velocity]);
   }
 
   step(t: Trainables, lr: number): void {
     const mu = this.o.momentum,
       wd = this.o.weightDecay,
       nesterov = this.o.nesterov;
-    t.net.sgdUpdate('sgd.u', lr, mu, nesterov, wd);
+    const store = t.net.parameterStore();
+    store.kernels.sgd(store.params, store.grads, mu !== 0 ? this.buffers.ptr(0) : 0, store.flatLength, lr, mu, nesterov ? 1 : 0, wd);
     const p = t.values,
       g = t.grads,
       v = this.velocity;
@@ -124,6 +147,9 @@ class Sgd implements FirstOrder {
     this.buffers.restore();
     this.steps = this.savedSteps;
   }
+  dispose(): void {
+    this.buffers.release();
+  }
 }
 
 class Adam implements FirstOrder {
@@ -141,11 +167,9 @@ class Adam implements FirstOrder {
   ) {
     this.type = o.type;
     this.lr = o.lr;
-    t.net.stateBuffer('adam.m', true);
-    t.net.stateBuffer('adam.v', true);
     this.m = new Float64Array(t.scalars.length);
     this.v = new Float64Array(t.scalars.length);
-    this.buffers = new StateBuffers(t, ['adam.m', 'adam.v'], [this.m, this.v]);
+    this.buffers = new StateBuffers(t, ["Adam's first moment", "Adam's second moment"], [this.m, this.v]);
   }
 
   /** the exponential decay of the second moment */
@@ -164,7 +188,21 @@ class Adam implements FirstOrder {
     const decoupled = this.type === 'adamw';
     const decay = decoupled ? lr * wd : 0,
       l2 = decoupled ? 0 : wd;
-    t.net.adamUpdate('adam.m', 'adam.v', step, root, b1, b2, eps, decay, l2);
+    const store = t.net.parameterStore();
+    store.kernels.adam(
+      store.params,
+      store.grads,
+      this.buffers.ptr(0),
+      this.buffers.ptr(1),
+      store.flatLength,
+      step,
+      root,
+      b1,
+      b2,
+      eps,
+      decay,
+      l2,
+    );
     const p = t.values,
       g = t.grads,
       m = this.m,
@@ -192,6 +230,9 @@ class Adam implements FirstOrder {
   rollback(): void {
     this.buffers.restore();
     this.steps = this.savedSteps;
+  }
+  dispose(): void {
+    this.buffers.release();
   }
 }
 

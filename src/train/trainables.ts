@@ -32,7 +32,7 @@ export class Trainables {
     this.grads = new Float64Array(scalars.length);
     this.flat = net.parameterView().length;
     this.size = this.flat + scalars.length;
-    this.offsets = net.parameterOffsets();
+    this.offsets = net.parameterStore().parameterOffsets();
     this.compactSize = this.offsets.length + scalars.length;
   }
 
@@ -99,12 +99,12 @@ export class Trainables {
 
   /** max |gradient entry| (the network's part in one WebAssembly pass); NaN or Infinity when one is not finite */
   gradientMaxAbs(): number {
-    return Math.max(this.net.gradientMaxAbs(), maxAbs(this.grads));
+    return Math.max(this.net.parameterStore().maxAbs('grads'), maxAbs(this.grads));
   }
 
   /** true when every parameter and scalar is finite */
   finite(): boolean {
-    return Number.isFinite(this.net.parameterMaxAbs()) && Number.isFinite(maxAbs(this.values));
+    return Number.isFinite(this.net.parameterStore().maxAbs('params')) && Number.isFinite(maxAbs(this.values));
   }
 
   /** gradient *= c */

@@ -1,0 +1,57 @@
+// The core's kernels for one dtype, bound once: a network calls `kernels.forward(plan)`,
+// never `f64 ? exports.forward_f64 : exports.forward_f32`.
+import type { CoreExports } from '../runtime/abi.js';
+import type { DType } from './dtype.js';
+
+/** The kernels a network and its optimizers call, for its dtype (byte offsets and counts). */
+export interface Kernels {
+  /** forward jets through every layer of a plan (assembly/mlp.ts) */
+  forward(plan: number): void;
+  /** their backward pass, parameter gradients into the gradient buffer */
+  backward(plan: number): void;
+  /** reverse mode: values, then the Jacobian by a backward pass per output (assembly/mlp-reverse.ts) */
+  forwardReverse(plan: number): void;
+  backwardReverse(plan: number): void;
+  /** max |x_i| over n elements; NaN or Infinity when one is not finite */
+  maxAbs(x: number, n: number): number;
+  /** Adam/AdamW on n parameters in place (assembly/optim.ts) */
+  adam(
+    P: number,
+    G: number,
+    M: number,
+    V: number,
+    n: number,
+    step: number,
+    root: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    decay: number,
+    l2: number,
+  ): void;
+  /** SGD (momentum, Nesterov) on n parameters in place */
+  sgd(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
+}
+
+/** The kernels of `dtype` from a loaded core. */
+export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
+  return dtype === 'float64'
+    ? {
+        forward: ex.forward_f64,
+        backward: ex.backward_f64,
+        forwardReverse: ex.forward_reverse_f64,
+        backwardReverse: ex.backward_reverse_f64,
+        maxAbs: ex.max_abs_f64,
+        adam: ex.adam_f64,
+        sgd: ex.sgd_f64,
+      }
+    : {
+        forward: ex.forward_f32,
+        backward: ex.backward_f32,
+        forwardReverse: ex.forward_reverse_f32,
+        backwardReverse: ex.backward_reverse_f32,
+        maxAbs: ex.max_abs_f32,
+        adam: ex.adam_f32,
+        sgd: ex.sgd_f32,
+      };
+}
