@@ -107,15 +107,18 @@ export class JetLayout {
     const r: { batch: number; y: Real; jacobian?: Real; laplacian?: Real; hessianDiag?: Real; hessian?: Real } = { batch: B, y };
     for (let k = 0; k < m; k++) this.read(view, plan, k, { kind: 'value' }, y, m, k);
     if (want.jacobian) {
-      const J = (r.jacobian = alloc(B * m * n));
+      const J = alloc(B * m * n);
+      r.jacobian = J;
       for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) this.read(view, plan, k, { kind: 'd', i }, J, m * n, k * n + i);
     }
     if (want.hessian === 'diag') {
-      const H = (r.hessianDiag = alloc(B * m * n));
+      const H = alloc(B * m * n);
+      r.hessianDiag = H;
       for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) this.read(view, plan, k, { kind: 'pair', i, j: i }, H, m * n, k * n + i);
     }
     if (want.hessian === 'full') {
-      const H = (r.hessian = alloc(B * m * n * n));
+      const H = alloc(B * m * n * n);
+      r.hessian = H;
       for (let k = 0; k < m; k++) {
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++)
@@ -124,7 +127,8 @@ export class JetLayout {
       }
     }
     if (want.hessian === 'laplacian' || want.laplacian) {
-      const lap = (r.laplacian = alloc(B * m));
+      const lap = alloc(B * m);
+      r.laplacian = lap;
       if (spec.laplacian) for (let k = 0; k < m; k++) this.read(view, plan, k, { kind: 'laplacian' }, lap, m, k);
       else {
         const t = alloc(B * m);
