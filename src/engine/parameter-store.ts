@@ -60,7 +60,8 @@ export class ParameterStore {
   ) {
     this.heap = core.heap;
     this.kernels = kernelsFor(core.exports, dtype);
-    const S = (this.S = bytesOf(dtype));
+    const S = bytesOf(dtype);
+    this.S = S;
     let flat = 0,
       wt = 0,
       count = 0;
