@@ -1,5 +1,5 @@
 // The public API of jetfit, and nothing else.
-export { JetfitError } from './errors.js';
+export { JetfitError } from './base/errors.js';
 export { init } from './init.js';
 export { memoryUsage } from './runtime/core.js';
 export type { CoreInfo, MemoryUsage } from './runtime/core.js';
@@ -9,10 +9,10 @@ export type { MlpOptions, LayerParams, LayerParamsInput, Jets, BackwardOptions, 
 export type { JetRequest, Cotangents } from './engine/jet-spec.js';
 export type { Activation } from './engine/activation.js';
 export { ACTIVATIONS } from './engine/activation.js';
-export type { DType, Real, NumericArray } from './engine/dtype.js';
-export type { Points } from './engine/points.js';
+export type { DType, Real, NumericArray } from './base/dtype.js';
+export type { Points } from './base/points.js';
 export type { Initializer } from './engine/init.js';
-export { Random } from './data/random.js';
+export { Random } from './base/random.js';
 export { Field, Loss, Parameter, parameter, mean, sum, mse, mae, huber } from './fields/field.js';
 export type { FieldLike } from './fields/field.js';
 export { fit } from './train/fit.js';

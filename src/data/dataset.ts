@@ -1,11 +1,11 @@
 // A term's data: its points ([N][n], row-major) and named columns (one value per point),
 // checked once and held as float64; and a sampler that draws batches from it with
 // seeded shuffling, gathering into buffers allocated once.
-import { JetfitError } from '../errors.js';
-import type { NumericArray } from '../engine/dtype.js';
-import { checkPoints, copyPoints, type Points } from '../engine/points.js';
-import { checkInteger, checkKeys, describe } from '../check.js';
-import { Random } from './random.js';
+import { JetfitError } from '../base/errors.js';
+import type { NumericArray } from '../base/dtype.js';
+import { checkPoints, copyPoints, type Points } from '../base/points.js';
+import { checkInteger, checkKeys, describe } from '../base/check.js';
+import { Random } from '../base/random.js';
 
 /** Points and named data columns of one loss term. */
 export interface TermData {

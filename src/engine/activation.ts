@@ -1,6 +1,6 @@
 // Activation names and the ids the core knows them by (assembly/activations.ts).
-import { quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { quoted } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 
 const IDS = { identity: 0, tanh: 1, sin: 2, sigmoid: 3, softplus: 4, silu: 5, gelu: 6, relu: 7 } as const;
 

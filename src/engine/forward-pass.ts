@@ -1,9 +1,9 @@
 // A forward pass kept for one backward pass (Mlp.forward). It refuses to run when its
 // plan was released, overwritten by a later pass of the same shape, or when the
 // parameters changed since: each of those would give a gradient of something else.
-import { checkBoolean, checkKeys, checkObject } from '../check.js';
-import { JetfitError } from '../errors.js';
-import type { Real } from './dtype.js';
+import { checkBoolean, checkKeys, checkObject } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
+import type { Real } from '../base/dtype.js';
 import type { Cotangents } from './jet-spec.js';
 import type { Jets } from './jet-layout.js';
 import type { Mlp } from './mlp.js';

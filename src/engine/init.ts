@@ -1,7 +1,7 @@
 // Default initialisation: Glorot (Xavier), biases zero, reproducible from a seed.
-import { quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
-import { Random } from '../data/random.js';
+import { quoted } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
+import { Random } from '../base/random.js';
 
 /** How weights are initialised: Glorot/Xavier uniform (default) or normal. */
 export type Initializer = 'glorotUniform' | 'glorotNormal';

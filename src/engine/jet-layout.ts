@@ -7,7 +7,7 @@
 //     [m][B][inP0] in jac (its cotangent in g0): ∂y_k/∂x_i of point p at (k·B + p)·inP0 + i.
 // Reading jets out, writing cotangents in, and fit's per-component access all go through it.
 import type { Component } from './component.js';
-import type { Real } from './dtype.js';
+import type { Real } from '../base/dtype.js';
 import { pairIndex, type JetSpec } from './jet-spec.js';
 import type { Plan } from './plan.js';
 

@@ -1,8 +1,8 @@
 // Which jet components a pass carries. Blocks, in order: the value, one per first-order
 // direction (an input index), one per second-order pair (a, b) of directions, and
 // optionally the forward Laplacian (the sum over all directions of d²/dx_d²).
-import { checkBoolean, checkKeys, describe, quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkBoolean, checkKeys, describe, quoted } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 
 /** The components a forward pass propagates. */
 export interface JetSpec {

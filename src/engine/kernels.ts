@@ -1,7 +1,7 @@
 // The core's kernels for one dtype, bound once: a network calls `kernels.forward(plan)`,
 // never `f64 ? exports.forward_f64 : exports.forward_f32`.
 import type { CoreExports } from '../runtime/abi.js';
-import type { DType } from './dtype.js';
+import type { DType } from '../base/dtype.js';
 
 /** The kernels a network and its optimizers call, for its dtype (byte offsets and counts). */
 export interface Kernels {

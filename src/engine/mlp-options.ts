@@ -1,9 +1,9 @@
 // The checks of `new Mlp(options)` and of a saved network (Mlp.fromJSON), done in full
 // before anything is allocated, so that a bad call or document costs no memory.
-import { badValue, checkKeys, checkObject, checkSeed, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { badValue, checkKeys, checkObject, checkSeed, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import { activationId, type Activation } from './activation.js';
-import { checkDType, type DType } from './dtype.js';
+import { checkDType, type DType } from '../base/dtype.js';
 import { checkInitializer, type Initializer } from './init.js';
 
 /** Options of `new Mlp`. */

@@ -3,12 +3,12 @@
 // jets (reverse mode in W, b). A facade over its parts: the parameter store (padded
 // layout, copies in and out), the plan cache (buffers per batch shape), the jet layout
 // (where each component lives) and the dtype's kernels.
-import { checkKeys, checkNumbers } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkKeys, checkNumbers } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import { getCore, type Core } from '../runtime/core.js';
 import { hasSecondDerivative, type Activation } from './activation.js';
 import type { Component } from './component.js';
-import { allocReal, type DType, type Real } from './dtype.js';
+import { allocReal, type DType, type Real } from '../base/dtype.js';
 import { ForwardPass } from './forward-pass.js';
 import { initializer } from './init.js';
 import { JetLayout, type Jets } from './jet-layout.js';
@@ -26,7 +26,7 @@ import { checkSavedParams, resolveMlpOptions, type MlpJSON, type MlpOptions } fr
 import { ParameterStore, type LayerParams, type LayerParamsInput } from './parameter-store.js';
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
-import { checkPoints, copyPoints, type Points } from './points.js';
+import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
 export type { BackwardOptions } from './forward-pass.js';
 export type { Jets } from './jet-layout.js';

@@ -4,11 +4,11 @@
 // dimension padded to whole SIMD vectors with zeros (the kernels rely on the padding
 // being zero: docs/memory-layout.md). Optimizers get buffers shaped like the parameters
 // from here (allocateFlat); they are freed with the store.
-import { checkNumbers, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkNumbers, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import type { Core } from '../runtime/core.js';
 import type { Heap } from '../runtime/heap.js';
-import { allocReal, bytesOf, padded, type DType, type Real } from './dtype.js';
+import { allocReal, bytesOf, padded, type DType, type Real } from '../base/dtype.js';
 import { kernelsFor, type Kernels } from './kernels.js';
 import type { LayerLayout } from './plan.js';
 

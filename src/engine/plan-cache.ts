@@ -2,7 +2,7 @@
 // least recently used released first. Lookups by spec object build no strings, so a
 // training loop's repeated lookups allocate nothing.
 import type { Core } from '../runtime/core.js';
-import type { DType } from './dtype.js';
+import type { DType } from '../base/dtype.js';
 import { specKey, type JetSpec } from './jet-spec.js';
 import { Plan, type LayerLayout, type PassMode } from './plan.js';
 

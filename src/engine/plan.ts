@@ -1,11 +1,11 @@
 // A plan: every buffer one (batch size, jet kind, mode) needs, allocated once in
 // WebAssembly memory and reused by every pass of that shape, plus the plan words the
 // core reads (layout in assembly/mlp.ts and assembly/mlp-reverse.ts).
-import { JetfitError } from '../errors.js';
+import { JetfitError } from '../base/errors.js';
 import { H, LAYER_WORDS, LW, PLAN_HEADER } from '../runtime/abi.js';
 import type { Core } from '../runtime/core.js';
 import { formatBytes, MAX_MEMORY_BYTES } from '../runtime/heap.js';
-import { bytesOf, type DType } from './dtype.js';
+import { bytesOf, type DType } from '../base/dtype.js';
 import { blockCount, jetOrder, type JetSpec } from './jet-spec.js';
 
 /** Where one layer lives: sizes (real and padded) and byte offsets of its parameters. */

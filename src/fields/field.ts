@@ -4,8 +4,8 @@
 // product and chain rules to every jet component, so derivatives of a transformed
 // output (x(1 - x)·u, a hard boundary condition) are exact. Building a field only
 // records the expression; lowering it (lower.ts) decides which components are needed.
-import { describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import { FUNCTIONS, huberFunction, power, type UnaryFunction } from './functions.js';
 
 /** The term a field belongs to: sizes for checking indices. */

@@ -4,7 +4,7 @@
 // so the engine is asked for exactly the components the expression uses. Then every
 // node's components are written as tape primitives by the product and chain rules, with
 // constants folded (the derivative of x_i is 1 or 0 and costs nothing).
-import { JetfitError } from '../errors.js';
+import { JetfitError } from '../base/errors.js';
 import type { Component as JetComponent } from '../engine/component.js';
 import type { JetSpec } from '../engine/jet-spec.js';
 import type { Field, FieldNode, Loss, LossNode, Parameter } from './field.js';

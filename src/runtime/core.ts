@@ -1,5 +1,5 @@
 // The loaded core: one instance per JavaScript realm, shared by every network.
-import { JetfitError } from '../errors.js';
+import { JetfitError } from '../base/errors.js';
 import type { CoreExports } from './abi.js';
 import { Heap } from './heap.js';
 import { hasRelaxedSimd, hasSimd, instantiateCore, toModule, type CoreSource } from './load.js';

@@ -2,7 +2,7 @@
 // allocator hands out 64-byte-aligned blocks (cache-line aligned, so SIMD loads never
 // straddle), grows the memory on demand and reuses freed blocks (first fit, coalesced).
 // Typed-array views are re-created whenever growth has detached the old buffer.
-import { JetfitError } from '../errors.js';
+import { JetfitError } from '../base/errors.js';
 
 const ALIGN = 64;
 const PAGE = 65536;

@@ -1,7 +1,7 @@
 // Turning whatever the caller has (a compiled module, bytes, a URL, a Response) into an
 // instantiated core. Only a compiled WebAssembly.Module is ever instantiated, so the
 // same path serves runtimes that forbid compiling bytes (Cloudflare Workers).
-import { JetfitError } from '../errors.js';
+import { JetfitError } from '../base/errors.js';
 import { REQUIRED_EXPORTS, type CoreExports } from './abi.js';
 
 /** Anything `init` can load the core from. */

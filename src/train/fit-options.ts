@@ -1,8 +1,8 @@
 // fit's options: their types, and their resolution into terms and phases. Every key and
 // value is checked here, before the first step, so that a bad option (of any phase, of
 // early stopping, of a term) is refused while the network is still untouched.
-import { checkBoolean, checkInteger, checkKeys, checkSeed, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkBoolean, checkInteger, checkKeys, checkSeed, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
 import type { TermData } from '../data/dataset.js';

@@ -9,8 +9,8 @@
 // fit, or setParams, is refused); a step is kept only when its loss, gradient and update
 // are finite (guard.ts); a dispose during the run stops it at the next step, before any
 // memory is touched.
-import { describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import { Mlp } from '../engine/mlp.js';
 import { now, progressWriter, yieldToEventLoop } from './event-loop.js';
 import { resolveFit, type FitOptions } from './fit-options.js';

@@ -2,8 +2,8 @@
 // accepted only when its loss, its gradient and the parameters after its update are all
 // finite; otherwise fit puts back the last good parameters and stops with the cause:
 // which term's loss or gradient, the schedule, or the update itself.
-import { FLOAT32_MAX, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { FLOAT32_MAX, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Term } from './term.js';
 import type { Trainables } from './trainables.js';

@@ -1,8 +1,8 @@
 // Optimizer options: every key and value checked, defaults filled in, before training
 // starts (a bad option of a later phase must not surface after an earlier phase has
 // already changed the network).
-import { checkBoolean, checkInteger, checkKeys, describe, quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkBoolean, checkInteger, checkKeys, describe, quoted } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 
 /** SGD options. */
 export interface SgdOptions {

@@ -1,7 +1,7 @@
 // First-order optimizers: SGD (momentum, Nesterov), Adam and AdamW. Each updates the
 // parameter arrays in place from their gradients, with its state allocated once.
 import type { Trainables } from './trainables.js';
-import { allocReal, type Real } from '../engine/dtype.js';
+import { allocReal, type Real } from '../base/dtype.js';
 import type { FlatBuffer } from '../engine/parameter-store.js';
 import type { ResolvedAdam, ResolvedSgd } from './optimizer-options.js';
 

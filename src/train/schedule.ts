@@ -1,6 +1,6 @@
 // Learning-rate schedules: a factor on the optimizer's base rate, by step within a phase.
-import { checkKeys, describe, quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkKeys, describe, quoted } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 
 /** A schedule: a name or options, or a function of the step giving the factor. */
 export type ScheduleSpec =

@@ -1,7 +1,7 @@
 // One loss term: its data and sampler, its lowered expression, and the step that turns
 // a batch into a loss value plus cotangents for the network and trainable scalars.
-import { checkKeys, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { checkKeys, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import { Dataset, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
 import { Field, Loss, type Parameter, type FieldContext } from '../fields/field.js';

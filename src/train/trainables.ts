@@ -2,7 +2,7 @@
 // into WebAssembly memory, with its gradient) and the trainable scalars. Saved states
 // hold the compact form (the real parameters in getParams() order, then the scalars),
 // never the padding of the flat buffer, so that nothing saved can be read as padding.
-import type { Real } from '../engine/dtype.js';
+import type { Real } from '../base/dtype.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
 

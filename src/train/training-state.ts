@@ -3,8 +3,8 @@
 // outside (a file, a message), so it is checked field by field against this call's
 // options before anything is written; every vector is in compact form (the network's
 // real parameters in getParams() order, then the trainable scalars), never padding.
-import { badValue, checkInteger, checkKeys, describe } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { badValue, checkInteger, checkKeys, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
 import type { SamplerState } from '../data/dataset.js';
 import type { Phase } from './fit-options.js';
 import type { OptimizerState } from './optimizers.js';

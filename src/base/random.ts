@@ -1,7 +1,7 @@
 // Seeded pseudo-random numbers: xoshiro128** seeded through splitmix32, so a seed gives
 // the same stream on every runtime (32-bit integer arithmetic only).
 
-import { JetfitError } from '../errors.js';
+import { JetfitError } from './errors.js';
 
 /** A reproducible random number generator. */
 export class Random {

@@ -1,6 +1,6 @@
 // Element types: float32 (default) and float64.
-import { quoted } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { quoted } from './check.js';
+import { JetfitError } from './errors.js';
 
 /** The floating-point type of a network's parameters and jets. */
 export type DType = 'float32' | 'float64';

@@ -1,8 +1,8 @@
 // Input points as users hold them (flat typed arrays, flat number arrays, arrays of rows):
 // checked in full first (shape, type, finiteness, the range of the network's dtype), then
 // copied into a padded [B][inP] buffer, so that a bad batch never writes anything.
-import { badValue, describe, FLOAT32_MAX } from '../check.js';
-import { JetfitError } from '../errors.js';
+import { badValue, describe, FLOAT32_MAX } from './check.js';
+import { JetfitError } from './errors.js';
 import type { NumericArray, Real } from './dtype.js';
 
 /** A batch of points: flat row-major [B][n], or one array per point. */
