@@ -8,14 +8,8 @@
 import { lanes, vfma, vsplat } from './simd';
 import { vexp, vexpArgument, vexpClamp, vexpm1Reduced, vpow2 } from './vmath';
 
-export const ACT_IDENTITY = 0;
-export const ACT_TANH = 1;
-export const ACT_SIN = 2;
-export const ACT_SIGMOID = 3;
-export const ACT_SOFTPLUS = 4;
-export const ACT_SILU = 5;
-export const ACT_GELU = 6;
-export const ACT_RELU = 7;
+import { ACT_IDENTITY, ACT_TANH, ACT_SIN, ACT_SIGMOID, ACT_SOFTPLUS, ACT_SILU, ACT_GELU, ACT_RELU } from '../src/runtime/layout';
+export { ACT_IDENTITY, ACT_TANH, ACT_SIN, ACT_SIGMOID, ACT_SOFTPLUS, ACT_SILU, ACT_GELU, ACT_RELU };
 
 // Small constants as loads from a table, not splats: V8 on x64 rebuilds a v128 constant
 // at every use in a loop (see vmath.ts).

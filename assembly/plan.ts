@@ -1,17 +1,11 @@
 // The plan JavaScript writes into linear memory once per (batch size, jet kind): u32
-// words, a header of PLAN_HEADER words, then LAYER_WORDS words per layer. The field
-// offsets are mirrored in src/runtime/abi.ts.
+// words, a header of PLAN_HEADER words, then LAYER_WORDS words per layer. The offsets are
+// defined once, in src/runtime/layout.ts, which both compilers read.
 import { lanes, transposeBlock } from './simd';
-export const PLAN_HEADER = 32;
-export const LAYER_WORDS = 16;
-
-// header
-export const H_LAYERS = 0, H_BATCH = 1, H_DIRS = 2, H_PAIRS = 3, H_LAP = 4, H_ORDER = 5, H_KEEP = 6,
-             H_ACCUMULATE = 7, H_DIRS_PTR = 8, H_PAIRS_PTR = 9, H_X = 10, H_G0 = 11, H_G1 = 12,
-             H_SCRATCH = 13, H_BLOCKS = 14, H_OUTPUTS = 16, H_JAC = 17, H_YBAR = 18, H_SCRATCH2 = 19;
-// per layer
-export const L_IN = 0, L_OUT = 1, L_IN_REAL = 2, L_ACT = 3, L_W = 4, L_B = 5, L_WT = 6, L_Z = 7, L_A = 8,
-             L_S1 = 9, L_S2 = 10, L_S3 = 11, L_WBAR = 12, L_BBAR = 13, L_G = 14, L_H = 15;
+export { PLAN_HEADER, LAYER_WORDS, H_LAYERS, H_BATCH, H_DIRS, H_PAIRS, H_LAP, H_ORDER, H_KEEP, H_ACCUMULATE, H_DIRS_PTR,
+         H_PAIRS_PTR, H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, H_OUTPUTS, H_JAC, H_YBAR, H_SCRATCH2, L_IN, L_OUT, L_IN_REAL,
+         L_ACT, L_W, L_B, L_WT, L_Z, L_A, L_S1, L_S2, L_S3, L_WBAR, L_BBAR, L_G, L_H } from '../src/runtime/layout';
+import { PLAN_HEADER, LAYER_WORDS } from '../src/runtime/layout';
 
 // @ts-ignore: decorator
 @inline export function word(plan: usize, i: i32): i32 {

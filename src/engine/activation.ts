@@ -1,8 +1,18 @@
-// Activation names and the ids the core knows them by (assembly/activations.ts).
+// Activation names and the ids the core knows them by (defined once in runtime/layout.ts).
 import { quoted } from '../base/check.js';
+import { ACT_GELU, ACT_IDENTITY, ACT_RELU, ACT_SIGMOID, ACT_SILU, ACT_SIN, ACT_SOFTPLUS, ACT_TANH } from '../runtime/layout.js';
 import { JetfitError } from '../base/errors.js';
 
-const IDS = { identity: 0, tanh: 1, sin: 2, sigmoid: 3, softplus: 4, silu: 5, gelu: 6, relu: 7 } as const;
+const IDS = {
+  identity: ACT_IDENTITY,
+  tanh: ACT_TANH,
+  sin: ACT_SIN,
+  sigmoid: ACT_SIGMOID,
+  softplus: ACT_SOFTPLUS,
+  silu: ACT_SILU,
+  gelu: ACT_GELU,
+  relu: ACT_RELU,
+} as const;
 
 /** A hidden-layer activation. `gelu` is the tanh form. `relu` has no second derivative. */
 export type Activation = keyof typeof IDS;

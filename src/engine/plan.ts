@@ -2,7 +2,8 @@
 // WebAssembly memory and reused by every pass of that shape, plus the plan words the
 // core reads (layout in assembly/mlp.ts and assembly/mlp-reverse.ts).
 import { JetfitError } from '../base/errors.js';
-import { H, LAYER_WORDS, LW, PLAN_HEADER } from '../runtime/abi.js';
+import * as layout from '../runtime/layout.js';
+import { LAYER_WORDS, PLAN_HEADER } from '../runtime/layout.js';
 import type { Core } from '../runtime/core.js';
 import { formatBytes, MAX_MEMORY_BYTES } from '../runtime/heap.js';
 import { bytesOf, type DType } from '../base/dtype.js';
@@ -116,23 +117,23 @@ export class Plan {
       }
       const w = this.words >>> 2;
       const header: [number, number][] = [
-        [H.LAYERS, L],
-        [H.BATCH, B],
-        [H.DIRS, spec.dirs.length],
-        [H.PAIRS, spec.pairs.length],
-        [H.LAP, spec.laplacian ? 1 : 0],
-        [H.ORDER, jetOrder(spec)],
-        [H.DIRS_PTR, dirs],
-        [H.PAIRS_PTR, pairs],
-        [H.X, this.x],
-        [H.G0, this.g0],
-        [H.G1, g1],
-        [H.SCRATCH, scratch],
-        [H.BLOCKS, K],
-        [H.OUTPUTS, outputs],
-        [H.JAC, this.jac],
-        [H.YBAR, this.ybar],
-        [H.SCRATCH2, scratch2],
+        [layout.H_LAYERS, L],
+        [layout.H_BATCH, B],
+        [layout.H_DIRS, spec.dirs.length],
+        [layout.H_PAIRS, spec.pairs.length],
+        [layout.H_LAP, spec.laplacian ? 1 : 0],
+        [layout.H_ORDER, jetOrder(spec)],
+        [layout.H_DIRS_PTR, dirs],
+        [layout.H_PAIRS_PTR, pairs],
+        [layout.H_X, this.x],
+        [layout.H_G0, this.g0],
+        [layout.H_G1, g1],
+        [layout.H_SCRATCH, scratch],
+        [layout.H_BLOCKS, K],
+        [layout.H_OUTPUTS, outputs],
+        [layout.H_JAC, this.jac],
+        [layout.H_YBAR, this.ybar],
+        [layout.H_SCRATCH2, scratch2],
       ];
       let out = 0;
       const records = layers.map((l, i) => {
@@ -145,22 +146,22 @@ export class Plan {
         const one = B * l.outP * S;
         out = Z;
         return [
-          [LW.IN, l.inP],
-          [LW.OUT, l.outP],
-          [LW.IN_REAL, l.in],
-          [LW.ACT, l.act],
-          [LW.W, l.W],
-          [LW.B, l.b],
-          [LW.WT, l.Wt],
-          [LW.Z, Z],
-          [LW.A, A],
-          [LW.S1, Sd],
-          [LW.S2, Sd && Sd + one],
-          [LW.S3, Sd && Sd + 2 * one],
-          [LW.WBAR, l.Wbar],
-          [LW.BBAR, l.bbar],
-          [LW.G, G],
-          [LW.H, Hh],
+          [layout.L_IN, l.inP],
+          [layout.L_OUT, l.outP],
+          [layout.L_IN_REAL, l.in],
+          [layout.L_ACT, l.act],
+          [layout.L_W, l.W],
+          [layout.L_B, l.b],
+          [layout.L_WT, l.Wt],
+          [layout.L_Z, Z],
+          [layout.L_A, A],
+          [layout.L_S1, Sd],
+          [layout.L_S2, Sd && Sd + one],
+          [layout.L_S3, Sd && Sd + 2 * one],
+          [layout.L_WBAR, l.Wbar],
+          [layout.L_BBAR, l.bbar],
+          [layout.L_G, G],
+          [layout.L_H, Hh],
         ] as [number, number][];
       });
       // Every allocation is done: now the u32 view cannot be detached by growth.
@@ -188,8 +189,8 @@ export class Plan {
   /** Sets the per-call flags: keep (store what a backward pass needs) and accumulate gradients. */
   setFlags(keep: boolean, accumulate: boolean): void {
     const u32 = this.core.heap.u32;
-    u32[(this.words >>> 2) + H.KEEP] = keep ? 1 : 0;
-    u32[(this.words >>> 2) + H.ACCUMULATE] = accumulate ? 1 : 0;
+    u32[(this.words >>> 2) + layout.H_KEEP] = keep ? 1 : 0;
+    u32[(this.words >>> 2) + layout.H_ACCUMULATE] = accumulate ? 1 : 0;
   }
 
   /** Frees every buffer; a pass that still refers to the plan will refuse to run backward. */

@@ -80,70 +80,30 @@ export interface CoreExports {
   max_abs_f64(X: number, n: number): number;
 }
 
-/** Names every core module must export; checked when a module is loaded. */
-export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
-  'memory',
-  'heap_base',
-  'relaxed_simd',
-  'forward_f32',
-  'forward_f64',
-  'backward_f32',
-  'backward_f64',
-  'forward_reverse_f32',
-  'forward_reverse_f64',
-  'backward_reverse_f32',
-  'backward_reverse_f64',
-  'gemm_f32',
-  'gemm_f64',
-  'activate_f32',
-  'activate_f64',
-  'adam_f32',
-  'adam_f64',
-  'sgd_f32',
-  'sgd_f64',
-  'max_abs_f32',
-  'max_abs_f64',
-];
+/** Names every core module must export, one per member of CoreExports (a missing or extra name is a compile error). */
+const EXPORTS: Record<keyof CoreExports, true> = {
+  memory: true,
+  heap_base: true,
+  relaxed_simd: true,
+  forward_f32: true,
+  forward_f64: true,
+  backward_f32: true,
+  backward_f64: true,
+  forward_reverse_f32: true,
+  forward_reverse_f64: true,
+  backward_reverse_f32: true,
+  backward_reverse_f64: true,
+  gemm_f32: true,
+  gemm_f64: true,
+  activate_f32: true,
+  activate_f64: true,
+  adam_f32: true,
+  adam_f64: true,
+  sgd_f32: true,
+  sgd_f64: true,
+  max_abs_f32: true,
+  max_abs_f64: true,
+};
 
-/** Plan layout shared with assembly/mlp.ts (u32 words). */
-export const PLAN_HEADER = 32;
-export const LAYER_WORDS = 16;
-export const H = {
-  LAYERS: 0,
-  BATCH: 1,
-  DIRS: 2,
-  PAIRS: 3,
-  LAP: 4,
-  ORDER: 5,
-  KEEP: 6,
-  ACCUMULATE: 7,
-  DIRS_PTR: 8,
-  PAIRS_PTR: 9,
-  X: 10,
-  G0: 11,
-  G1: 12,
-  SCRATCH: 13,
-  BLOCKS: 14,
-  OUTPUTS: 16,
-  JAC: 17,
-  YBAR: 18,
-  SCRATCH2: 19,
-} as const;
-export const LW = {
-  IN: 0,
-  OUT: 1,
-  IN_REAL: 2,
-  ACT: 3,
-  W: 4,
-  B: 5,
-  WT: 6,
-  Z: 7,
-  A: 8,
-  S1: 9,
-  S2: 10,
-  S3: 11,
-  WBAR: 12,
-  BBAR: 13,
-  G: 14,
-  H: 15,
-} as const;
+/** Names every core module must export; checked when a module is loaded (test/runtime/abi.test.ts checks there are no others). */
+export const REQUIRED_EXPORTS = Object.keys(EXPORTS) as (keyof CoreExports)[];
