@@ -39,7 +39,9 @@ export type FieldNode =
   | { kind: 'column'; name: string }
   | { kind: 'parameter'; param: Parameter }
   | { kind: 'constant'; value: number }
-  | { kind: 'add' | 'sub' | 'mul'; a: FieldNode; b: FieldNode }
+  | { kind: 'add'; a: FieldNode; b: FieldNode }
+  | { kind: 'sub'; a: FieldNode; b: FieldNode }
+  | { kind: 'mul'; a: FieldNode; b: FieldNode }
   | { kind: 'unary'; f: UnaryFunction; a: FieldNode }
   | { kind: 'd'; i: number; a: FieldNode }
   | { kind: 'd2'; i: number; j: number; a: FieldNode }

@@ -2,7 +2,9 @@
 // number): a loss expression is lowered once into a tape of elementwise primitives over
 // the points of a batch; every training step replays it forward, then backward to get
 // the cotangents of the network's jets. Each primitive is one typed-array loop; a scalar
-// node (length 1) broadcasts against vectors.
+// node (length 1) broadcasts against vectors. The primitives are one table (PRIMITIVES),
+// each with its forward rule right above its backward rule; a primitive without both is
+// a compile error.
 import type { UnaryFunction } from './functions.js';
 
 /** One array of the tape: length B (per point) or 1 (a scalar). */
@@ -16,12 +18,177 @@ export class TapeNode {
   ) {}
 }
 
+type Binary = { a: TapeNode; b: TapeNode; out: TapeNode };
 type Op =
-  | { kind: 'add' | 'sub' | 'mul' | 'div'; a: TapeNode; b: TapeNode; out: TapeNode }
-  | { kind: 'scale'; a: TapeNode; c: number; out: TapeNode }
-  | { kind: 'shift'; a: TapeNode; c: number; out: TapeNode }
+  | ({ kind: 'add' | 'sub' | 'mul' | 'div' } & Binary)
+  | { kind: 'scale' | 'shift'; a: TapeNode; c: number; out: TapeNode }
   | { kind: 'fn'; f: UnaryFunction; k: number; a: TapeNode; out: TapeNode; scratch: Float64Array }
   | { kind: 'sum' | 'mean'; a: TapeNode; out: TapeNode };
+
+/** A primitive: out from its arguments (n = out's length), and the arguments' gradients from out's (B points). */
+interface Primitive<O> {
+  forward(op: O, n: number, B: number): void;
+  backward(op: O, n: number, B: number): void;
+}
+
+/** Strides of a binary op's arguments: 0 for a scalar (broadcast), 1 for a vector. */
+const strides = (op: Binary): [number, number] => [op.a.scalar ? 0 : 1, op.b.scalar ? 0 : 1];
+
+const PRIMITIVES: { [K in Op['kind']]: Primitive<Op & { kind: K }> } = {
+  add: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        b = op.b.value,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) o[i] = a[i * sa]! + b[i * sb]!;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        ga = op.a.grad,
+        gb = op.b.grad,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) {
+        ga[i * sa]! += g[i]!;
+        gb[i * sb]! += g[i]!;
+      }
+    },
+  },
+  sub: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        b = op.b.value,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) o[i] = a[i * sa]! - b[i * sb]!;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        ga = op.a.grad,
+        gb = op.b.grad,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) {
+        ga[i * sa]! += g[i]!;
+        gb[i * sb]! -= g[i]!;
+      }
+    },
+  },
+  mul: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        b = op.b.value,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) o[i] = a[i * sa]! * b[i * sb]!;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        a = op.a.value,
+        b = op.b.value,
+        ga = op.a.grad,
+        gb = op.b.grad,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) {
+        ga[i * sa]! += g[i]! * b[i * sb]!;
+        gb[i * sb]! += g[i]! * a[i * sa]!;
+      }
+    },
+  },
+  div: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        b = op.b.value,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) o[i] = a[i * sa]! / b[i * sb]!;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        a = op.a.value,
+        b = op.b.value,
+        ga = op.a.grad,
+        gb = op.b.grad,
+        [sa, sb] = strides(op);
+      for (let i = 0; i < n; i++) {
+        const q = g[i]! / b[i * sb]!;
+        ga[i * sa]! += q;
+        gb[i * sb]! -= (q * a[i * sa]!) / b[i * sb]!;
+      }
+    },
+  },
+  scale: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        c = op.c;
+      for (let i = 0; i < n; i++) o[i] = a[i]! * c;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        ga = op.a.grad,
+        c = op.c;
+      for (let i = 0; i < n; i++) ga[i]! += g[i]! * c;
+    },
+  },
+  shift: {
+    forward(op, n) {
+      const o = op.out.value,
+        a = op.a.value,
+        c = op.c;
+      for (let i = 0; i < n; i++) o[i] = a[i]! + c;
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        ga = op.a.grad;
+      for (let i = 0; i < n; i++) ga[i]! += g[i]!;
+    },
+  },
+  // the k-th derivative of f; its backward needs the (k + 1)-th
+  fn: {
+    forward(op, n) {
+      op.f.apply(op.k, op.a.value, op.out.value, n);
+    },
+    backward(op, n) {
+      const g = op.out.grad,
+        d = op.scratch,
+        ga = op.a.grad;
+      op.f.apply(op.k + 1, op.a.value, d, n);
+      for (let i = 0; i < n; i++) ga[i]! += g[i]! * d[i]!;
+    },
+  },
+  sum: {
+    forward(op, _n, B) {
+      op.out.value[0] = total(op.a, B);
+    },
+    backward(op, _n, B) {
+      spread(op.a, op.out.grad[0]!, B);
+    },
+  },
+  mean: {
+    forward(op, _n, B) {
+      const m = op.a.scalar ? 1 : B;
+      op.out.value[0] = total(op.a, B) / m;
+    },
+    backward(op, _n, B) {
+      const m = op.a.scalar ? 1 : B;
+      spread(op.a, op.out.grad[0]! / m, B);
+    },
+  },
+};
+
+function total(a: TapeNode, B: number): number {
+  const v = a.value,
+    m = a.scalar ? 1 : B;
+  let s = 0;
+  for (let i = 0; i < m; i++) s += v[i]!;
+  return s;
+}
+
+function spread(a: TapeNode, g: number, B: number): void {
+  const ga = a.grad,
+    m = a.scalar ? 1 : B;
+  for (let i = 0; i < m; i++) ga[i]! += g;
+}
 
 /** A recorded computation over the points of one batch size. */
 export class Tape {
@@ -118,50 +285,7 @@ export class Tape {
   /** Replays the primitives in order. */
   forward(): void {
     const B = this.size;
-    for (const op of this.ops) {
-      const o = op.out.value;
-      const n = op.out.scalar ? 1 : B;
-      switch (op.kind) {
-        case 'add':
-        case 'sub':
-        case 'mul':
-        case 'div': {
-          const a = op.a.value,
-            b = op.b.value;
-          const sa = op.a.scalar ? 0 : 1,
-            sb = op.b.scalar ? 0 : 1;
-          if (op.kind === 'add') for (let i = 0; i < n; i++) o[i] = a[i * sa]! + b[i * sb]!;
-          else if (op.kind === 'sub') for (let i = 0; i < n; i++) o[i] = a[i * sa]! - b[i * sb]!;
-          else if (op.kind === 'mul') for (let i = 0; i < n; i++) o[i] = a[i * sa]! * b[i * sb]!;
-          else for (let i = 0; i < n; i++) o[i] = a[i * sa]! / b[i * sb]!;
-          break;
-        }
-        case 'scale': {
-          const a = op.a.value,
-            c = op.c;
-          for (let i = 0; i < n; i++) o[i] = a[i]! * c;
-          break;
-        }
-        case 'shift': {
-          const a = op.a.value,
-            c = op.c;
-          for (let i = 0; i < n; i++) o[i] = a[i]! + c;
-          break;
-        }
-        case 'fn':
-          op.f.apply(op.k, op.a.value, o, n);
-          break;
-        case 'sum':
-        case 'mean': {
-          const a = op.a.value,
-            m = op.a.scalar ? 1 : B;
-          let s = 0;
-          for (let i = 0; i < m; i++) s += a[i]!;
-          o[0] = op.kind === 'mean' ? s / m : s;
-          break;
-        }
-      }
-    }
+    for (const op of this.ops) (PRIMITIVES[op.kind] as Primitive<Op>).forward(op, op.out.scalar ? 1 : B, B);
   }
 
   /** Pulls d root / d node back to every node; `seed` is d loss / d root. */
@@ -171,70 +295,7 @@ export class Tape {
     root.grad[0] = seed;
     for (let k = this.ops.length - 1; k >= 0; k--) {
       const op = this.ops[k]!;
-      const g = op.out.grad;
-      const n = op.out.scalar ? 1 : B;
-      switch (op.kind) {
-        case 'add':
-        case 'sub':
-        case 'mul':
-        case 'div': {
-          const a = op.a.value,
-            b = op.b.value,
-            ga = op.a.grad,
-            gb = op.b.grad;
-          const sa = op.a.scalar ? 0 : 1,
-            sb = op.b.scalar ? 0 : 1;
-          if (op.kind === 'add') {
-            for (let i = 0; i < n; i++) {
-              ga[i * sa]! += g[i]!;
-              gb[i * sb]! += g[i]!;
-            }
-          } else if (op.kind === 'sub') {
-            for (let i = 0; i < n; i++) {
-              ga[i * sa]! += g[i]!;
-              gb[i * sb]! -= g[i]!;
-            }
-          } else if (op.kind === 'mul') {
-            for (let i = 0; i < n; i++) {
-              ga[i * sa]! += g[i]! * b[i * sb]!;
-              gb[i * sb]! += g[i]! * a[i * sa]!;
-            }
-          } else {
-            for (let i = 0; i < n; i++) {
-              const q = g[i]! / b[i * sb]!;
-              ga[i * sa]! += q;
-              gb[i * sb]! -= (q * a[i * sa]!) / b[i * sb]!;
-            }
-          }
-          break;
-        }
-        case 'scale': {
-          const ga = op.a.grad,
-            c = op.c;
-          for (let i = 0; i < n; i++) ga[i]! += g[i]! * c;
-          break;
-        }
-        case 'shift': {
-          const ga = op.a.grad;
-          for (let i = 0; i < n; i++) ga[i]! += g[i]!;
-          break;
-        }
-        case 'fn': {
-          const d = op.scratch,
-            ga = op.a.grad;
-          op.f.apply(op.k + 1, op.a.value, d, n);
-          for (let i = 0; i < n; i++) ga[i]! += g[i]! * d[i]!;
-          break;
-        }
-        case 'sum':
-        case 'mean': {
-          const ga = op.a.grad,
-            m = op.a.scalar ? 1 : B;
-          const v = op.kind === 'mean' ? g[0]! / m : g[0]!;
-          for (let i = 0; i < m; i++) ga[i]! += v;
-          break;
-        }
-      }
+      (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B);
     }
   }
 }

@@ -195,7 +195,7 @@ export class Term {
     let plan = null;
     if (L.outputs.length > 0 || backward) {
       plan = net.run(s.x, L.spec, backward, s.batch);
-      for (const o of L.outputs) net.readComponent(plan, o.index, o.jet, o.node.value);
+      for (const o of L.outputs) net.readComponent(plan, o.index, o.component, o.node.value);
     }
     const n = net.inputs;
     for (const c of L.coordinates) {
@@ -211,7 +211,7 @@ export class Term {
     L.tape.backward(L.root, this.weight);
     if (plan) {
       net.clearCotangents(plan);
-      for (const o of L.outputs) net.addCotangent(plan, o.index, o.jet, o.node.grad);
+      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
       net.backwardWritten(plan, accumulate);
     }
     L.parameters.forEach((p, i) => {
