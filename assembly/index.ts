@@ -1,7 +1,7 @@
 // The exported ABI: raw pointers (byte offsets into the exported memory) and numbers.
 // JavaScript owns the memory above heap_base() and plans every buffer; nothing here
 // allocates. Each kernel exists for f32 and f64.
-import { gemm } from './gemm';
+import { gemm } from './gemm/gemm';
 import { activate } from './activations';
 import { forward, backward } from './mlp';
 import { forwardReverse, backwardReverse } from './mlp-reverse';

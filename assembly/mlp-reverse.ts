@@ -1,5 +1,4 @@
-// Reverse mode for losses on the value and the Jacobian only (JETS.md, "Choosing the
-// mode"): when the network has fewer outputs m than inputs n, the input gradient of
+// Reverse mode for losses on the value and the Jacobian only (docs/modes.md): when the network has fewer outputs m than inputs n, the input gradient of
 // each output costs one backward pass of B columns, and the parameter gradient of a
 // loss on it is the adjoint of that backward pass followed by the adjoint of the
 // forward pass: about 3 + 3m column passes per point against 3(1 + n) for forward jets.
@@ -13,12 +12,15 @@
 //   JAC         [m][B][inP0] the Jacobian, one block per output
 //   G0, G1      cotangent ping-pong (h̄, then ā); SCRATCH2 [m][B][maxP] ḡ
 //   G0 on entry to backward holds J̄ [m][B][inP0]; YBAR holds ȳ [B][mP]
-import { gemm } from './gemm';
+import { forwardProduct, weightGradient, inputAdjoint } from './gemm/products';
+import { GEMM_ACCUMULATE, GEMM_BIAS, GEMM_OVERWRITE } from './gemm/modes';
+import { columnSums, multiplyAddColumnSums } from './reductions';
+import { transpose } from './transpose';
 import { activate } from './activations';
-import { multiply, multiplyAddColumnSums, adjointOfScaling, columnSums } from './jets';
+import { multiply, adjointOfScaling } from './jets';
 import { H_LAYERS, H_BATCH, H_DIRS, H_KEEP, H_ACCUMULATE, H_X, H_G0, H_G1, H_OUTPUTS, H_JAC, H_YBAR,
          H_SCRATCH2, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A, L_S1, L_S2, L_WBAR, L_BBAR,
-         L_G, L_H, word, ptr, layerWord as lw, layerPtr as lp, transpose } from './plan';
+         L_G, L_H, word, ptr, layerWord as lw, layerPtr as lp } from './plan';
 
 export function forwardReverse<T>(plan: usize): void {
   const S = <usize>sizeof<T>();
@@ -30,7 +32,7 @@ export function forwardReverse<T>(plan: usize): void {
     const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
     const Wt = lp(plan, l, L_WT), Z = lp(plan, l, L_Z);
     transpose<T>(Wt, lp(plan, l, L_W), outP, inP);
-    gemm<T>(Aprev, inP, 1, Wt, outP, Z, outP, B, outP, inP, 2, lp(plan, l, L_B));
+    forwardProduct<T>(Aprev, Wt, Z, B, inP, outP, GEMM_BIAS, lp(plan, l, L_B));
     if (l < layers - 1) {
       const A = lp(plan, l, L_A);
       activate<T>(lw(plan, l, L_ACT), Z, A, lp(plan, l, L_S1), lp(plan, l, L_S2), 0, B * outP, order);
@@ -55,7 +57,7 @@ export function forwardReverse<T>(plan: usize): void {
     const g = lp(plan, l, L_G), S1 = lp(plan, l, L_S1);
     for (let k = 0; k < m; k++) multiply<T>(g + <usize>k * <usize>n * S, S1, h + <usize>k * <usize>n * S, n);
     h = l > 0 ? lp(plan, l - 1, L_H) : ptr(plan, H_JAC);
-    gemm<T>(g, outP, 1, lp(plan, l, L_W), inP, h, inP, m * B, inP, outP, 1, 0);
+    inputAdjoint<T>(g, lp(plan, l, L_W), h, m * B, inP, outP);
   }
 }
 
@@ -64,7 +66,7 @@ export function backwardReverse<T>(plan: usize): void {
   const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH), m = word(plan, H_OUTPUTS);
   const jacobian = word(plan, H_DIRS) > 0;
   const accumulate = word(plan, H_ACCUMULATE) != 0;
-  const first = accumulate ? 0 : 1;
+  const first = accumulate ? GEMM_ACCUMULATE : GEMM_OVERWRITE;
   const last = layers - 1;
   let ping = ptr(plan, H_G0), pong = ptr(plan, H_G1);
   const gbar = ptr(plan, H_SCRATCH2);
@@ -76,8 +78,8 @@ export function backwardReverse<T>(plan: usize): void {
       const g = lp(plan, l, L_G), h = lp(plan, l, L_H), Z = lp(plan, l, L_Z);
       const S1 = lp(plan, l, L_S1), S2 = lp(plan, l, L_S2);
       // h_{l-1} = W_lᵀ g_l:  W̄_l += g_lᵀ h̄_{l-1},  ḡ_l = h̄_{l-1} W_lᵀ
-      gemm<T>(g, 1, outP, ping, inP, lp(plan, l, L_WBAR), inP, outP, inP, m * B, first, 0);
-      gemm<T>(ping, inP, 1, lp(plan, l, L_WT), outP, gbar, outP, m * B, outP, inP, 1, 0);
+      weightGradient<T>(g, ping, lp(plan, l, L_WBAR), m * B, inP, outP, first);
+      forwardProduct<T>(ping, lp(plan, l, L_WT), gbar, m * B, inP, outP, GEMM_OVERWRITE, 0);
       // g_l = s'(z_l) ⊙ h_l:  h̄_l = s' ⊙ ḡ_l,  z̄_l = Σ_k s'' ⊙ h_l ⊙ ḡ_l
       for (let k = 0; k < m; k++) {
         const o = <usize>k * <usize>n * S;
@@ -95,7 +97,7 @@ export function backwardReverse<T>(plan: usize): void {
     }
   }
   // Adjoint of the forward pass, from the output down, with ȳ and the z̄ gathered above.
-  const wmode = jacobian ? 0 : first;
+  const wmode = jacobian ? GEMM_ACCUMULATE : first;
   let zbar = ptr(plan, H_YBAR);
   for (let l = last; l >= 0; l--) {
     const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
@@ -109,7 +111,7 @@ export function backwardReverse<T>(plan: usize): void {
       columnSums<T>(lp(plan, l, L_BBAR), zbar, B, outP, accumulate);
     }
     const Aprev = l > 0 ? lp(plan, l - 1, L_A) : ptr(plan, H_X);
-    gemm<T>(zbar, 1, outP, Aprev, inP, lp(plan, l, L_WBAR), inP, outP, inP, B, wmode, 0);
+    weightGradient<T>(zbar, Aprev, lp(plan, l, L_WBAR), B, inP, outP, wmode);
     if (l > 0) {
       const inReal = lw(plan, l, L_IN_REAL);
       const Wbar = lp(plan, l, L_WBAR);
@@ -117,7 +119,7 @@ export function backwardReverse<T>(plan: usize): void {
         memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
       }
       // ā_{l-1} = z̄_l W_l
-      gemm<T>(zbar, outP, 1, lp(plan, l, L_W), inP, pong, inP, B, inP, outP, 1, 0);
+      inputAdjoint<T>(zbar, lp(plan, l, L_W), pong, B, inP, outP);
       const t = ping; ping = pong; pong = t;
     }
   }

@@ -12,13 +12,16 @@
 //   Wbar, bbar  as W and b (inside the flat gradient buffer)
 //   G0, G1    [K][B][max outP] cotangent ping-pong; the caller writes the output
 //             cotangents into G0 before backward
-import { gemm } from './gemm';
+import { forwardProduct, weightGradient, inputAdjoint } from './gemm/products';
+import { GEMM_ACCUMULATE, GEMM_BIAS, GEMM_OVERWRITE } from './gemm/modes';
+import { columnSums } from './reductions';
+import { transpose } from './transpose';
 import { activate } from './activations';
 import { forwardDirection, forwardPair, multiply, backwardDirection, backwardPair,
-         backwardLaplacian, columnSums } from './jets';
+         backwardLaplacian } from './jets';
 import { H_LAYERS, H_BATCH, H_DIRS, H_PAIRS, H_LAP, H_ORDER, H_KEEP, H_ACCUMULATE, H_DIRS_PTR, H_PAIRS_PTR,
          H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A,
-         L_S1, L_S2, L_S3, L_WBAR, L_BBAR, word, ptr, layerWord, layerPtr, transpose } from './plan';
+         L_S1, L_S2, L_S3, L_WBAR, L_BBAR, word, ptr, layerWord, layerPtr } from './plan';
 
 // Elements per chunk of the elementwise rules: with K blocks of Z, A (or G) and three of
 // s^(k), a chunk of every block fits in L1/L2 together.
@@ -39,7 +42,7 @@ export function forward<T>(plan: usize): void {
     const n = B * outP;
     const blk = <usize>n * S;
     transpose<T>(Wt, W, outP, inP);
-    gemm<T>(Aprev, inP, 1, Wt, outP, Z, outP, B, outP, inP, 2, b);
+    forwardProduct<T>(Aprev, Wt, Z, B, inP, outP, GEMM_BIAS, b);
     if (l == 0) {
       // dz_d = column dirs[d] of W for every point; second-order blocks start at zero.
       for (let d = 0; d < nd; d++) {
@@ -49,7 +52,7 @@ export function forward<T>(plan: usize): void {
       }
       if (K > 1 + nd) memory.fill(Z + <usize>(1 + nd) * blk, 0, <usize>(K - 1 - nd) * blk);
     } else if (K > 1) {
-      gemm<T>(Aprev + <usize>B * <usize>inP * S, inP, 1, Wt, outP, Z + blk, outP, (K - 1) * B, outP, inP, 1, 0);
+      forwardProduct<T>(Aprev + <usize>B * <usize>inP * S, Wt, Z + blk, (K - 1) * B, inP, outP, GEMM_OVERWRITE, 0);
     }
     if (l < layers - 1) {
       const S1 = layerPtr(plan, l, L_S1), S2 = layerPtr(plan, l, L_S2), S3 = layerPtr(plan, l, L_S3);
@@ -82,7 +85,7 @@ export function backward<T>(plan: usize): void {
   const nd = word(plan, H_DIRS), np = word(plan, H_PAIRS), lap = word(plan, H_LAP);
   const K = word(plan, H_BLOCKS);
   const accumulate = word(plan, H_ACCUMULATE) != 0;
-  const mode = accumulate ? 0 : 1;
+  const mode = accumulate ? GEMM_ACCUMULATE : GEMM_OVERWRITE;
   const dirs = ptr(plan, H_DIRS_PTR), pairs = ptr(plan, H_PAIRS_PTR);
   const scratch = ptr(plan, H_SCRATCH);
   let G = ptr(plan, H_G0), other = ptr(plan, H_G1);
@@ -116,7 +119,7 @@ export function backward<T>(plan: usize): void {
     columnSums<T>(bbar, G, B, outP, accumulate);
     if (l == 0) {
       // A_0 is x for the value block and the constant seed e_d for direction d.
-      gemm<T>(G, 1, outP, ptr(plan, H_X), inP, Wbar, inP, outP, inP, B, mode, 0);
+      weightGradient<T>(G, ptr(plan, H_X), Wbar, B, inP, outP, mode);
       for (let d = 0; d < nd; d++) {
         columnSums<T>(scratch, G + <usize>(1 + d) * blk, B, outP, false);
         const col = Wbar + <usize>load<u32>(dirs + (<usize>d << 2)) * S;
@@ -127,14 +130,14 @@ export function backward<T>(plan: usize): void {
       }
     } else {
       const Aprev = layerPtr(plan, l - 1, L_A);
-      gemm<T>(G, 1, outP, Aprev, inP, Wbar, inP, outP, inP, K * B, mode, 0);
+      weightGradient<T>(G, Aprev, Wbar, K * B, inP, outP, mode);
       // Padded input features of this layer hold s(0), which is not 0 for every activation:
       // their weights are not parameters, so their gradient is kept at exactly zero.
       const inReal = layerWord(plan, l, L_IN_REAL);
       if (inReal < inP) for (let o = 0; o < outP; o++) {
         memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
       }
-      gemm<T>(G, outP, 1, W, inP, other, inP, K * B, inP, outP, 1, 0);
+      inputAdjoint<T>(G, W, other, K * B, inP, outP);
       const t = G; G = other; other = t;
     }
   }

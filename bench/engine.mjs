@@ -19,7 +19,7 @@ const time = quick ? 20 : 2500;
 const info = await init();
 console.log(`jetfit core: ${info.build} build; Node ${process.version}; ${quick ? 'quick run (numbers meaningless)' : ''}`);
 
-// WORKLOADS.md timing: warm up, then 5 repeats; each repeat's median latency (tinybench
+// docs/workloads.md timing: warm up, then 5 repeats; each repeat's median latency (tinybench
 // p50), and the median and the best of the repeats. On a shared machine the best is the
 // steadier figure; both are printed for the workloads.
 async function measureRepeats(name, fn) {

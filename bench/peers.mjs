@@ -1,5 +1,5 @@
 // npm run bench:peers — jetfit against the JavaScript peers on the standard workloads
-// (W1..W6 of WORKLOADS.md), side by side in one process: a full training step each (the
+// (W1..W6 of docs/workloads.md), side by side in one process: a full training step each (the
 // input derivatives the loss needs, the loss, its gradient with respect to every
 // parameter, an Adam step). jetfit is timed through fit(), as a user trains; the peers
 // (bench/peers/: TensorFlow.js 4.22 wasm and cpu backends, jax-js 0.1.25 on wasm) are

@@ -1,4 +1,4 @@
-// The standard workloads (W1..W6 of WORKLOADS.md): network shapes, batches, their data,
+// The standard workloads (W1..W6 of docs/workloads.md): network shapes, batches, their data,
 // and one training step's engine work written against jetfit's public API (forward jets,
 // the loss's cotangents, parameter gradients). Shared by the benchmarks; problem() gives
 // the same points and targets to the peers.

@@ -26,7 +26,7 @@ export interface LayerLayout {
 
 /**
  * How a pass computes its jets. 'forward': every component is a stacked column pushed
- * through the network (JETS.md). 'reverse': value and Jacobian only, the Jacobian by a
+ * through the network (docs/jets.md). 'reverse': value and Jacobian only, the Jacobian by a
  * backward pass per output; cheaper when the network has fewer outputs than inputs.
  */
 export type PassMode = 'forward' | 'reverse';
