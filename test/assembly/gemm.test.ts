@@ -70,10 +70,10 @@ for (const build of BUILDS)
               const ref = new Float64Array(M * N);
               for (let i = 0; i < M; i++)
                 for (let j = 0; j < N; j++) {
-                  let s = mode === 0 ? Math.fround(c0[i * N + j]!) : mode === 2 ? bias[j]! : 0;
-                  if (dtype === 'float64') s = mode === 0 ? c0[i * N + j]! : s;
+                  // C's starting value as the kernel sees it (float32 rounds it when stored)
+                  const start = dtype === 'float64' ? c0[i * N + j]! : Math.fround(c0[i * N + j]!);
+                  let s = mode === 0 ? start : mode === 2 ? bias[j]! : 0;
                   for (let k = 0; k < K; k++) s += a[i * sam + k * sak]! * b[k * N + j]!;
-                  ref[i] = ref[i]!;
                   ref[i * N + j] = s;
                 }
               const out = (dtype === 'float64' ? heap.f64 : heap.f32).slice(pc / S, pc / S + M * N);
