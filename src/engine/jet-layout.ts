@@ -8,7 +8,7 @@
 // Reading jets out, writing cotangents in, and fit's per-component access all go through it.
 import type { Component } from './component.js';
 import type { Real } from '../base/dtype.js';
-import { pairIndex, type JetSpec } from './jet-spec.js';
+import { pairIndex, type Cotangents, type JetSpec } from './jet-spec.js';
 import type { Plan } from './plan.js';
 
 /** A strided run of B values: element offset of point 0 and the step between points. */
@@ -139,5 +139,39 @@ export class JetLayout {
       }
     }
     return r;
+  }
+
+  /**
+   * Writes checked output cotangents (each flat, row-major, like the jet it belongs to) into
+   * the plan's cotangent inputs. Reverse mode sets them; forward mode adds them into zeroed
+   * blocks (the Hessian's (i, j) and (j, i) share one block, as do a Laplacian given through
+   * the Hessian diagonal's blocks).
+   */
+  writeCotangents(view: Real, plan: Plan, c: Cotangents): void {
+    const m = this.outputs,
+      n = this.inputs;
+    const set = plan.mode === 'reverse';
+    this.clear(view, plan);
+    if (c.y) for (let k = 0; k < m; k++) this.write(view, plan, k, { kind: 'value' }, c.y, m, k, set);
+    if (c.jacobian) {
+      for (let k = 0; k < m; k++)
+        for (let i = 0; i < n; i++) this.write(view, plan, k, { kind: 'd', i }, c.jacobian, m * n, k * n + i, set);
+    }
+    if (c.hessianDiag) {
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < m; k++) this.write(view, plan, k, { kind: 'pair', i, j: i }, c.hessianDiag, m * n, k * n + i);
+    }
+    if (c.hessian) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const comp: Component = { kind: 'pair', i: Math.min(i, j), j: Math.max(i, j) };
+          for (let k = 0; k < m; k++) this.write(view, plan, k, comp, c.hessian, m * n * n, (k * n + i) * n + j);
+        }
+      }
+    }
+    if (c.laplacian) {
+      if (plan.spec.laplacian) for (let k = 0; k < m; k++) this.write(view, plan, k, { kind: 'laplacian' }, c.laplacian, m, k);
+      else for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) this.write(view, plan, k, { kind: 'pair', i, j: i }, c.laplacian, m, k);
+    }
   }
 }

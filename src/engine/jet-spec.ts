@@ -1,7 +1,7 @@
 // Which jet components a pass carries. Blocks, in order: the value, one per first-order
 // direction (an input index), one per second-order pair (a, b) of directions, and
 // optionally the forward Laplacian (the sum over all directions of d²/dx_d²).
-import { checkBoolean, checkKeys, describe, quoted } from '../base/check.js';
+import { checkBoolean, checkKeys, checkNumbers, describe, quoted } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 
 /** The components a forward pass propagates. */
@@ -136,4 +136,27 @@ export function missingFor(spec: JetSpec, n: number, c: Cotangents): { what: str
   if (c.hessianDiag !== undefined && !hasDiag) return { what: 'the Hessian diagonal', request: "{ hessian: 'diag' }" };
   if (c.laplacian !== undefined && !spec.laplacian && !hasDiag) return { what: 'the Laplacian', request: "{ hessian: 'laplacian' }" };
   return null;
+}
+
+/**
+ * Checks cotangents against a pass of `spec` over B points of a network with m outputs and
+ * n inputs: known keys, components the pass computed, lengths, finite values (within
+ * float32's range for a float32 network). Nothing is written.
+ */
+export function checkCotangents(spec: JetSpec, B: number, m: number, n: number, c: Cotangents, float32: boolean): void {
+  const keys = cotangentKeys(c, 'cotangents');
+  const missing = missingFor(spec, n, c);
+  if (missing) {
+    throw new JetfitError(
+      `cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`,
+    );
+  }
+  const lengths: Record<string, [number, string]> = {
+    y: [B * m, `[${B}][${m}]`],
+    jacobian: [B * m * n, `[${B}][${m}][${n}]`],
+    laplacian: [B * m, `[${B}][${m}]`],
+    hessianDiag: [B * m * n, `[${B}][${m}][${n}]`],
+    hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
+  };
+  for (const k of keys) checkNumbers(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1], float32);
 }

@@ -100,3 +100,39 @@ export function checkSavedParams(params: unknown, sizes: readonly number[], dtyp
     }
   });
 }
+
+/** A saved network checked in full (every field present and consistent), not yet allocated. */
+export interface ReadDocument {
+  sizes: readonly number[];
+  activation: Activation;
+  dtype: DType;
+  params: { W: number[]; b: number[] }[];
+}
+
+/**
+ * Reads a document saved by toJSON (an object or its JSON string) and checks all of it
+ * before anything is allocated: a small document declaring huge sizes costs nothing.
+ */
+export function readDocument(json: unknown): ReadDocument {
+  const what = 'Mlp.fromJSON: ';
+  let data: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json);
+    } catch (e) {
+      throw new JetfitError(`${what}not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const d = data as Partial<MlpJSON> | null;
+  if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
+    throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
+  }
+  const keys = ['format', 'version', 'sizes', 'activation', 'dtype', 'params'];
+  checkKeys(d, keys, 'Mlp.fromJSON');
+  // A saved network states everything: a missing dtype must not quietly become float32.
+  const missing = keys.find((k) => (d as Record<string, unknown>)[k] === undefined);
+  if (missing) throw new JetfitError(`${what}${missing}: missing; a document saved by net.toJSON() has ${keys.join(', ')}`);
+  const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0 }, 'Mlp.fromJSON');
+  checkSavedParams(d.params, o.sizes, o.dtype, what);
+  return { sizes: o.sizes, activation: o.activation, dtype: o.dtype, params: d.params as ReadDocument['params'] };
+}

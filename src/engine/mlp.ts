@@ -3,7 +3,6 @@
 // jets (reverse mode in W, b). A facade over its parts: the parameter store (padded
 // layout, copies in and out), the plan cache (buffers per batch shape), the jet layout
 // (where each component lives) and the dtype's kernels.
-import { checkKeys, checkNumbers } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { getCore, type Core } from '../runtime/core.js';
 import { hasSecondDerivative, type Activation } from './activation.js';
@@ -13,16 +12,15 @@ import { ForwardPass } from './forward-pass.js';
 import { initializer } from './init.js';
 import { JetLayout, type Jets } from './jet-layout.js';
 import {
-  cotangentKeys,
+  checkCotangents,
   jetOrder,
-  missingFor,
   specFromCotangents,
   specFromRequest,
   type Cotangents,
   type JetRequest,
   type JetSpec,
 } from './jet-spec.js';
-import { checkSavedParams, resolveMlpOptions, type MlpJSON, type MlpOptions } from './mlp-options.js';
+import { readDocument, resolveMlpOptions, type MlpJSON, type MlpOptions } from './mlp-options.js';
 import { ParameterStore, type LayerParams, type LayerParamsInput } from './parameter-store.js';
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
@@ -178,31 +176,10 @@ export class Mlp {
 
   /** Rebuilds a network saved with toJSON (an object or its JSON string). */
   static fromJSON(json: MlpJSON | string): Mlp {
-    const what = 'Mlp.fromJSON: ';
-    let data: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        data = JSON.parse(json);
-      } catch (e) {
-        throw new JetfitError(`${what}not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    const d = data as Partial<MlpJSON> | null;
-    if (!d || typeof d !== 'object' || d.format !== 'jetfit.mlp' || d.version !== 1) {
-      throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
-    }
-    const keys = ['format', 'version', 'sizes', 'activation', 'dtype', 'params'];
-    checkKeys(d, keys, 'Mlp.fromJSON');
-    // A saved network states everything: a missing dtype must not quietly become float32.
-    const missing = keys.find((k) => (d as Record<string, unknown>)[k] === undefined);
-    if (missing) throw new JetfitError(`${what}${missing}: missing; a document saved by net.toJSON() has ${keys.join(', ')}`);
-    // Everything is checked before the network is allocated: a small document declaring
-    // huge sizes costs nothing.
-    const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0 }, 'Mlp.fromJSON');
-    checkSavedParams(d.params, o.sizes, o.dtype, what);
+    const o = readDocument(json);
     const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0 });
     try {
-      net.setParams(d.params as LayerParamsInput[]);
+      net.setParams(o.params);
     } catch (e) {
       net.dispose();
       throw e;
@@ -303,23 +280,7 @@ export class Mlp {
 
   /** @internal checks cotangents against a pass of `spec` over `B` points (nothing is written) */
   checkCotangents(spec: JetSpec, B: number, c: Cotangents): void {
-    const keys = cotangentKeys(c, 'cotangents');
-    const m = this.outputs,
-      n = this.inputs;
-    const missing = missingFor(spec, n, c);
-    if (missing) {
-      throw new JetfitError(
-        `cotangents: they refer to ${missing.what}, which this forward pass did not compute; forward with ${missing.request}`,
-      );
-    }
-    const lengths: Record<string, [number, string]> = {
-      y: [B * m, `[${B}][${m}]`],
-      jacobian: [B * m * n, `[${B}][${m}][${n}]`],
-      laplacian: [B * m, `[${B}][${m}]`],
-      hessianDiag: [B * m * n, `[${B}][${m}][${n}]`],
-      hessian: [B * m * n * n, `[${B}][${m}][${n}][${n}]`],
-    };
-    for (const k of keys) checkNumbers(c[k], lengths[k]![0], `cotangents.${k}`, lengths[k]![1], this.dtype === 'float32');
+    checkCotangents(spec, B, this.outputs, this.inputs, c, this.dtype === 'float32');
   }
 
   /**
@@ -329,30 +290,7 @@ export class Mlp {
    */
   writeCotangents(plan: Plan, c: Cotangents, accumulate: boolean): void {
     this.check('backward');
-    const v = this.view(),
-      m = this.outputs,
-      n = this.inputs,
-      J = this.jets;
-    const set = plan.mode === 'reverse';
-    J.clear(v, plan);
-    if (c.y) for (let k = 0; k < m; k++) J.write(v, plan, k, { kind: 'value' }, c.y, m, k, set);
-    if (c.jacobian)
-      for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) J.write(v, plan, k, { kind: 'd', i }, c.jacobian, m * n, k * n + i, set);
-    if (c.hessianDiag)
-      for (let i = 0; i < n; i++)
-        for (let k = 0; k < m; k++) J.write(v, plan, k, { kind: 'pair', i, j: i }, c.hessianDiag, m * n, k * n + i);
-    if (c.hessian) {
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const comp: Component = { kind: 'pair', i: Math.min(i, j), j: Math.max(i, j) };
-          for (let k = 0; k < m; k++) J.write(v, plan, k, comp, c.hessian, m * n * n, (k * n + i) * n + j);
-        }
-      }
-    }
-    if (c.laplacian) {
-      if (plan.spec.laplacian) for (let k = 0; k < m; k++) J.write(v, plan, k, { kind: 'laplacian' }, c.laplacian, m, k);
-      else for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) J.write(v, plan, k, { kind: 'pair', i, j: i }, c.laplacian, m, k);
-    }
+    this.jets.writeCotangents(this.view(), plan, c);
     this.backwardWritten(plan, accumulate);
   }
 
