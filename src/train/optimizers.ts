@@ -94,21 +94,53 @@ class StateBuffers {
   }
 }
 
-class Sgd implements FirstOrder {
-  readonly type = 'sgd' as const;
-  readonly lr: number;
-  private readonly velocity: Float64Array;
-  private readonly buffers: StateBuffers;
-  private steps = 0;
+/** What SGD and Adam share: a step count and state buffers, saved, undone, serialized. */
+abstract class Buffered implements FirstOrder {
+  abstract readonly type: 'sgd' | 'adam' | 'adamw';
+  protected steps = 0;
   private savedSteps = 0;
 
   constructor(
+    readonly lr: number,
+    protected readonly buffers: StateBuffers,
+  ) {}
+
+  abstract step(t: Trainables, lr: number): void;
+
+  /** buffers in compact form: SGD [velocity]; Adam [first moment, second moment] */
+  state(): OptimizerState {
+    return { type: this.type, t: this.steps, buffers: this.buffers.serialize() };
+  }
+  restore(s: OptimizerState): void {
+    this.buffers.deserialize(s.buffers);
+    this.steps = s.t;
+  }
+  snapshot(): void {
+    this.buffers.save();
+    this.savedSteps = this.steps;
+  }
+  rollback(): void {
+    this.buffers.restore();
+    this.steps = this.savedSteps;
+  }
+  dispose(): void {
+    this.buffers.release();
+  }
+}
+
+class Sgd extends Buffered {
+  readonly type = 'sgd' as const;
+
+  private constructor(
     private readonly o: ResolvedSgd,
+    private readonly velocity: Float64Array,
     t: Trainables,
   ) {
-    this.lr = o.lr;
-    this.velocity = new Float64Array(t.scalars.length);
-    this.buffers = new StateBuffers(t, ['the SGD velocity'], [this.velocity]);
+    super(o.lr, new StateBuffers(t, ['the SGD velocity'], [velocity]));
+  }
+
+  static create(o: ResolvedSgd, t: Trainables): Sgd {
+    return new Sgd(o, new Float64Array(t.scalars.length), t);
   }
 
   step(t: Trainables, lr: number): void {
@@ -130,79 +162,36 @@ class Sgd implements FirstOrder {
     }
     this.steps++;
   }
-
-  /** buffers: [velocity] */
-  state(): OptimizerState {
-    return { type: this.type, t: this.steps, buffers: this.buffers.serialize() };
-  }
-  restore(s: OptimizerState): void {
-    this.buffers.deserialize(s.buffers);
-    this.steps = s.t;
-  }
-  snapshot(): void {
-    this.buffers.save();
-    this.savedSteps = this.steps;
-  }
-  rollback(): void {
-    this.buffers.restore();
-    this.steps = this.savedSteps;
-  }
-  dispose(): void {
-    this.buffers.release();
-  }
 }
 
-class Adam implements FirstOrder {
+class Adam extends Buffered {
   readonly type: 'adam' | 'adamw';
-  readonly lr: number;
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
-  private readonly buffers: StateBuffers;
-  private steps = 0;
-  private savedSteps = 0;
 
-  constructor(
+  private constructor(
     private readonly o: ResolvedAdam,
+    private readonly m: Float64Array,
+    private readonly v: Float64Array,
     t: Trainables,
   ) {
+    super(o.lr, new StateBuffers(t, ["Adam's first moment", "Adam's second moment"], [m, v]));
     this.type = o.type;
-    this.lr = o.lr;
-    this.m = new Float64Array(t.scalars.length);
-    this.v = new Float64Array(t.scalars.length);
-    this.buffers = new StateBuffers(t, ["Adam's first moment", "Adam's second moment"], [this.m, this.v]);
   }
 
-  /** the exponential decay of the second moment */
-  get beta2(): number {
-    return this.o.beta2;
+  static create(o: ResolvedAdam, t: Trainables): Adam {
+    return new Adam(o, new Float64Array(t.scalars.length), new Float64Array(t.scalars.length), t);
   }
 
   step(t: Trainables, lr: number): void {
     this.steps++;
-    const b1 = this.o.beta1,
-      b2 = this.o.beta2,
-      eps = this.o.eps,
-      wd = this.o.weightDecay;
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this.o;
     const step = lr / (1 - Math.pow(b1, this.steps)),
       root = 1 / Math.sqrt(1 - Math.pow(b2, this.steps));
     const decoupled = this.type === 'adamw';
     const decay = decoupled ? lr * wd : 0,
       l2 = decoupled ? 0 : wd;
     const store = t.net.parameterStore();
-    store.kernels.adam(
-      store.params,
-      store.grads,
-      this.buffers.ptr(0),
-      this.buffers.ptr(1),
-      store.flatLength,
-      step,
-      root,
-      b1,
-      b2,
-      eps,
-      decay,
-      l2,
-    );
+    const [M, V] = [this.buffers.ptr(0), this.buffers.ptr(1)];
+    store.kernels.adam(store.params, store.grads, M, V, store.flatLength, step, root, b1, b2, eps, decay, l2);
     const p = t.values,
       g = t.grads,
       m = this.m,
@@ -214,29 +203,9 @@ class Adam implements FirstOrder {
       p[i] = p[i]! * (1 - decay) - (step * m[i]!) / (Math.sqrt(v[i]!) * root + eps);
     }
   }
-
-  /** buffers: [first moment, second moment] */
-  state(): OptimizerState {
-    return { type: this.type, t: this.steps, buffers: this.buffers.serialize() };
-  }
-  restore(s: OptimizerState): void {
-    this.buffers.deserialize(s.buffers);
-    this.steps = s.t;
-  }
-  snapshot(): void {
-    this.buffers.save();
-    this.savedSteps = this.steps;
-  }
-  rollback(): void {
-    this.buffers.restore();
-    this.steps = this.savedSteps;
-  }
-  dispose(): void {
-    this.buffers.release();
-  }
 }
 
 /** A first-order optimizer of the trainables. */
 export function firstOrder(o: ResolvedSgd | ResolvedAdam, t: Trainables): FirstOrder {
-  return o.type === 'sgd' ? new Sgd(o, t) : new Adam(o, t);
+  return o.type === 'sgd' ? Sgd.create(o, t) : Adam.create(o, t);
 }
