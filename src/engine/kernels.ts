@@ -3,34 +3,21 @@
 import type { CoreExports } from '../runtime/abi.js';
 import type { DType } from '../base/dtype.js';
 
-/** The kernels a network and its optimizers call, for its dtype (byte offsets and counts). */
+/** The kernels a network and its optimizers call, for its dtype (byte offsets and counts; see CoreExports). */
 export interface Kernels {
   /** forward jets through every layer of a plan (assembly/mlp.ts) */
-  forward(plan: number): void;
+  forward: CoreExports['forward_f32'];
   /** their backward pass, parameter gradients into the gradient buffer */
-  backward(plan: number): void;
+  backward: CoreExports['backward_f32'];
   /** reverse mode: values, then the Jacobian by a backward pass per output (assembly/mlp-reverse.ts) */
-  forwardReverse(plan: number): void;
-  backwardReverse(plan: number): void;
+  forwardReverse: CoreExports['forward_reverse_f32'];
+  backwardReverse: CoreExports['backward_reverse_f32'];
   /** max |x_i| over n elements; NaN or Infinity when one is not finite */
-  maxAbs(x: number, n: number): number;
+  maxAbs: CoreExports['max_abs_f32'];
   /** Adam/AdamW on n parameters in place (assembly/optim.ts) */
-  adam(
-    P: number,
-    G: number,
-    M: number,
-    V: number,
-    n: number,
-    step: number,
-    root: number,
-    b1: number,
-    b2: number,
-    eps: number,
-    decay: number,
-    l2: number,
-  ): void;
+  adam: CoreExports['adam_f32'];
   /** SGD (momentum, Nesterov) on n parameters in place */
-  sgd(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
+  sgd: CoreExports['sgd_f32'];
 }
 
 /** The kernels of `dtype` from a loaded core. */
