@@ -1,23 +1,23 @@
 // The core's kernels for one dtype, bound once: a network calls `kernels.forward(plan)`,
 // never `f64 ? exports.forward_f64 : exports.forward_f32`.
-import type { CoreExports } from '../runtime/abi.js';
+import type { AdamKernel, CoreExports, MaxAbsKernel, PlanKernel, SgdKernel } from '../runtime/abi.js';
 import type { DType } from '../base/dtype.js';
 
 /** The kernels a network and its optimizers call, for its dtype (byte offsets and counts; see CoreExports). */
 export interface Kernels {
   /** forward jets through every layer of a plan (assembly/mlp.ts) */
-  forward: CoreExports['forward_f32'];
+  forward: PlanKernel;
   /** their backward pass, parameter gradients into the gradient buffer */
-  backward: CoreExports['backward_f32'];
+  backward: PlanKernel;
   /** reverse mode: values, then the Jacobian by a backward pass per output (assembly/mlp-reverse.ts) */
-  forwardReverse: CoreExports['forward_reverse_f32'];
-  backwardReverse: CoreExports['backward_reverse_f32'];
+  forwardReverse: PlanKernel;
+  backwardReverse: PlanKernel;
   /** max |x_i| over n elements; NaN or Infinity when one is not finite */
-  maxAbs: CoreExports['max_abs_f32'];
+  maxAbs: MaxAbsKernel;
   /** Adam/AdamW on n parameters in place (assembly/optim.ts) */
-  adam: CoreExports['adam_f32'];
+  adam: AdamKernel;
   /** SGD (momentum, Nesterov) on n parameters in place */
-  sgd: CoreExports['sgd_f32'];
+  sgd: SgdKernel;
 }
 
 /** The kernels of `dtype` from a loaded core. */

@@ -1,83 +1,69 @@
 // The exported ABI of the WebAssembly core (assembly/index.ts): byte offsets into
 // `memory` and numbers, nothing else.
 
-/** Functions and memory exported by jetfit.wasm / jetfit-relaxed.wasm. */
+/** A pass over a plan (assembly/mlp.ts, mlp-reverse.ts): the plan's byte offset. */
+export type PlanKernel = (plan: number) => void;
+/** C (mode: 0 +=, 1 =, 2 = + bias) op(A)·B; strides in elements (assembly/gemm/gemm.ts). */
+export type GemmKernel = (
+  A: number,
+  sam: number,
+  sak: number,
+  B: number,
+  ldb: number,
+  C: number,
+  ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  mode: number,
+  bias: number,
+) => void;
+/** An activation and its derivatives up to `order` over n elements (assembly/activations.ts). */
+export type ActivateKernel = (act: number, Z: number, A: number, S1: number, S2: number, S3: number, n: number, order: number) => void;
+/** Adam/AdamW in place on n parameters (assembly/optim.ts). */
+export type AdamKernel = (
+  P: number,
+  G: number,
+  M: number,
+  V: number,
+  n: number,
+  step: number,
+  root: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  decay: number,
+  l2: number,
+) => void;
+/** SGD (momentum, Nesterov) in place on n parameters. */
+export type SgdKernel = (P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number) => void;
+/** max |x_i| over n elements at X; NaN if any is NaN, Infinity if any is infinite (assembly/norms.ts). */
+export type MaxAbsKernel = (X: number, n: number) => number;
+
+/** Functions and memory exported by jetfit.wasm / jetfit-relaxed.wasm: each kernel for f32 and f64. */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   heap_base(): number;
   /** 1 in the relaxed-SIMD (fused multiply-add) build, 0 in the portable SIMD build. */
   relaxed_simd(): number;
-  forward_f32(plan: number): void;
-  forward_f64(plan: number): void;
-  backward_f32(plan: number): void;
-  backward_f64(plan: number): void;
-  forward_reverse_f32(plan: number): void;
-  forward_reverse_f64(plan: number): void;
-  backward_reverse_f32(plan: number): void;
-  backward_reverse_f64(plan: number): void;
-  gemm_f32(
-    A: number,
-    sam: number,
-    sak: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    mode: number,
-    bias: number,
-  ): void;
-  gemm_f64(
-    A: number,
-    sam: number,
-    sak: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    mode: number,
-    bias: number,
-  ): void;
-  activate_f32(act: number, Z: number, A: number, S1: number, S2: number, S3: number, n: number, order: number): void;
-  activate_f64(act: number, Z: number, A: number, S1: number, S2: number, S3: number, n: number, order: number): void;
-  adam_f32(
-    P: number,
-    G: number,
-    M: number,
-    V: number,
-    n: number,
-    step: number,
-    root: number,
-    b1: number,
-    b2: number,
-    eps: number,
-    decay: number,
-    l2: number,
-  ): void;
-  adam_f64(
-    P: number,
-    G: number,
-    M: number,
-    V: number,
-    n: number,
-    step: number,
-    root: number,
-    b1: number,
-    b2: number,
-    eps: number,
-    decay: number,
-    l2: number,
-  ): void;
-  sgd_f32(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
-  sgd_f64(P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number): void;
-  /** max |x_i| over n elements at X; NaN if any is NaN, Infinity if any is infinite */
-  max_abs_f32(X: number, n: number): number;
-  max_abs_f64(X: number, n: number): number;
+  forward_f32: PlanKernel;
+  forward_f64: PlanKernel;
+  backward_f32: PlanKernel;
+  backward_f64: PlanKernel;
+  forward_reverse_f32: PlanKernel;
+  forward_reverse_f64: PlanKernel;
+  backward_reverse_f32: PlanKernel;
+  backward_reverse_f64: PlanKernel;
+  gemm_f32: GemmKernel;
+  gemm_f64: GemmKernel;
+  activate_f32: ActivateKernel;
+  activate_f64: ActivateKernel;
+  adam_f32: AdamKernel;
+  adam_f64: AdamKernel;
+  sgd_f32: SgdKernel;
+  sgd_f64: SgdKernel;
+  max_abs_f32: MaxAbsKernel;
+  max_abs_f64: MaxAbsKernel;
 }
 
 /** Names every core module must export, one per member of CoreExports (a missing or extra name is a compile error). */
