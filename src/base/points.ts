@@ -56,23 +56,24 @@ export function checkPoints(x: Points, n: number, argument: string, float32: boo
   const B = batchSize(x, n, argument);
   const rows = isRows(x);
   const flat = x as ArrayLike<unknown>;
-  let check = 0;
-  if (x instanceof Float64Array || x instanceof Float32Array || !rows) {
-    for (let k = 0; k < B * n; k++) {
-      const v = flat[k];
-      check += typeof v === 'number' ? v * 0 : NaN;
-    }
-  } else {
-    for (let p = 0; p < B; p++) {
-      const row = (x as readonly ArrayLike<unknown>[])[p]!;
-      for (let i = 0; i < n; i++) {
-        const v = row[i];
-        check += typeof v === 'number' ? v * 0 : NaN;
+  // One pass: v * 0 is 0 for every finite number, so the sum finds any NaN, Infinity or
+  // non-number; |v| beyond float32's largest matters only when the values are not float32.
+  const limit = float32 && !(x instanceof Float32Array) ? FLOAT32_MAX : Infinity;
+  let check = 0,
+    big = false;
+  for (let p = 0; p < B; p++) {
+    const row = rows ? (x as readonly ArrayLike<unknown>[])[p]! : null;
+    for (let i = 0; i < n; i++) {
+      const v = row ? row[i] : flat[p * n + i];
+      if (typeof v !== 'number') check = NaN;
+      else {
+        check += v * 0;
+        if (v > limit || v < -limit) big = true;
       }
     }
   }
-  // v * 0 is 0 for every finite number: one sum finds any NaN, Infinity or non-number.
-  if (check === 0 && !(float32 && !(x instanceof Float32Array) && outsideFloat32(x, B, n, rows))) return B;
+  if (check === 0 && !big) return B;
+  // Something is wrong: find the first bad coordinate for the message.
   for (let p = 0; p < B; p++)
     for (let i = 0; i < n; i++) {
       const v = rows ? (x as readonly ArrayLike<unknown>[])[p]![i] : flat[p * n + i];
@@ -80,17 +81,6 @@ export function checkPoints(x: Points, n: number, argument: string, float32: boo
       if (bad !== null) throw new JetfitError(`${argument}: point ${p}, input ${i} is ${bad}; every coordinate must be a finite number`);
     }
   return B;
-}
-
-function outsideFloat32(x: Points, B: number, n: number, rows: boolean): boolean {
-  for (let p = 0; p < B; p++) {
-    const row = rows ? (x as readonly ArrayLike<number>[])[p]! : null;
-    for (let i = 0; i < n; i++) {
-      const v = row ? row[i]! : (x as ArrayLike<number>)[p * n + i]!;
-      if (v > FLOAT32_MAX || v < -FLOAT32_MAX) return true;
-    }
-  }
-  return false;
 }
 
 /** Copies checked points x ([B][n]) into dst at element offset `at`, rows padded to nP with zeros. */

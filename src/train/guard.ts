@@ -66,7 +66,8 @@ function firstNonFinite(t: Trainables): number {
  */
 export function adamOverflowError(t: Trainables, step: number): JetfitError | null {
   const g = t.gradientMaxAbs();
-  if (!(g * g > FLOAT32_MAX)) return null;
+  // a non-finite gradient is the update check's to report (it names the term)
+  if (!Number.isFinite(g) || !(g * g > FLOAT32_MAX)) return null;
   return new JetfitError(
     `fit: Adam's second moment overflows float32 at step ${step}: the gradient reaches |g| = ${g.toExponential(2)}, ` +
       `whose square is beyond float32's range (${FLOAT32_MAX.toExponential(2)}), so the update would silently stop; ${KEEP}. ` +

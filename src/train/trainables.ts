@@ -5,6 +5,7 @@
 import type { Real } from '../base/dtype.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
+import { maxAbs } from './vectors.js';
 
 /** A parameter array and its gradient. */
 export interface Segment {
@@ -141,17 +142,4 @@ export class Trainables {
   unpackVector(values: readonly number[], v: Float64Array): void {
     this.unpack(values, v.subarray(0, this.flat), v.subarray(this.flat));
   }
-}
-
-/** max |a_i|, NaN when some a_i is NaN (Math.max propagates it). */
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0,
-    nan = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    nan += v * 0;
-    if (v > m) m = v;
-    else if (-v > m) m = -v;
-  }
-  return nan === 0 ? m : NaN;
 }

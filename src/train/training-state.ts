@@ -3,7 +3,7 @@
 // outside (a file, a message), so it is checked field by field against this call's
 // options before anything is written; every vector is in compact form (the network's
 // real parameters in getParams() order, then the trainable scalars), never padding.
-import { badValue, checkInteger, checkKeys, describe } from '../base/check.js';
+import { checkInteger, checkKeys, checkNumbers, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { SamplerState } from '../data/dataset.js';
 import type { Phase } from './fit-options.js';
@@ -33,13 +33,10 @@ export interface TrainingState {
 const KEYS = ['version', 'step', 'phase', 'phaseStep', 'optimizer', 'samplers', 'scalars', 'params'];
 
 function checkVector(v: unknown, length: number, what: string, float32: boolean, nonNegative = false): void {
-  if (!Array.isArray(v)) throw new JetfitError(`${what}: expected an array of ${length} numbers, got ${describe(v)}`);
-  if (v.length !== length) throw new JetfitError(`${what}: expected ${length} numbers, got ${v.length}`);
-  for (let i = 0; i < length; i++) {
-    const bad = badValue(v[i], float32);
-    if (bad !== null) throw new JetfitError(`${what}: entry ${i} is ${bad}; every value must be a finite number`);
-    if (nonNegative && (v[i] as number) < 0)
-      throw new JetfitError(`${what}: entry ${i} is ${String(v[i])}; expected ≥ 0 (a second moment)`);
+  checkNumbers(v, length, what, 'compact form', float32);
+  const a = v as ArrayLike<number>;
+  for (let i = 0; nonNegative && i < length; i++) {
+    if (a[i]! < 0) throw new JetfitError(`${what}: entry ${i} is ${a[i]}; expected ≥ 0 (a second moment)`);
   }
 }
 

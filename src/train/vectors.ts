@@ -7,8 +7,8 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** max |aᵢ| */
-export function maxAbs(a: Float64Array): number {
+/** max |aᵢ|: NaN if some aᵢ is NaN, Infinity if one is infinite (Math.max propagates both) */
+export function maxAbs(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]!));
   return s;
