@@ -107,6 +107,18 @@ describe('4. a non-finite gradient or update stops fit', () => {
     net.dispose();
   });
 
+  it('an infinite gradient under float32 Adam names the gradient and its term, not an Adam overflow', async () => {
+    // √k at k = 0: a finite loss whose gradient in k is +Infinity (no NaN beside it)
+    const net = new Mlp({ sizes: [1, 8, 1], dtype: 'float32', seed: 1 });
+    const k = parameter(0, 'k');
+    const before = flatParams(net);
+    const err = await rejection(fit(net, sine({ loss: ({ u, x }) => mean(u.square()).add(mean(x[0]!.mul(0).add(k).sqrt())) })));
+    expect(err.message).toMatch(/the gradient became Infinity at step 0 in term 'loss'/);
+    expect(flatParams(net)).toEqual(before);
+    expect(k.value).toBe(0);
+    net.dispose();
+  });
+
   it('a NaN schedule factor on the last step', async () => {
     const a = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
     const b = new Mlp({ sizes: [1, 8, 1], dtype: 'float64', seed: 1 });
