@@ -7,6 +7,7 @@ import { forward, backward } from './mlp';
 import { forwardReverse, backwardReverse } from './mlp-reverse';
 import { adam, sgd } from './optim';
 import { maxAbs } from './norms';
+import { symmetricProduct, symmetricRankTwoUpdate } from './dense';
 
 export function heap_base(): usize { return __heap_base; }
 
@@ -56,3 +57,10 @@ export function sgd_f64(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, 
 
 export function max_abs_f32(X: usize, n: i32): f64 { return maxAbs<f32>(X, n); }
 export function max_abs_f64(X: usize, n: i32): f64 { return maxAbs<f64>(X, n); }
+
+// Dense quasi-Newton kernels: float64 only (the inverse-Hessian approximation is float64 for every network).
+export function symmetric_product_f64(H: usize, ld: i32, n: i32, x: usize, y: usize): void { symmetricProduct(H, ld, n, x, y); }
+export function symmetric_rank_two_update_f64(H: usize, ld: i32, n: i32, scale: f64, u: usize, v: usize,
+                                              auu: f64, auv: f64, avv: f64, g: usize, out: usize): void {
+  symmetricRankTwoUpdate(H, ld, n, scale, u, v, auu, auv, avv, g, out);
+}

@@ -1,6 +1,14 @@
 // The core's kernels for one dtype, bound once: a network calls `kernels.forward(plan)`,
 // never `f64 ? exports.forward_f64 : exports.forward_f32`.
-import type { AdamKernel, CoreExports, MaxAbsKernel, PlanKernel, SgdKernel } from '../runtime/abi.js';
+import type {
+  AdamKernel,
+  CoreExports,
+  MaxAbsKernel,
+  PlanKernel,
+  SgdKernel,
+  SymmetricProductKernel,
+  SymmetricRankTwoUpdateKernel,
+} from '../runtime/abi.js';
 import type { DType } from '../base/dtype.js';
 
 /** The kernels a network and its optimizers call, for its dtype (byte offsets and counts; see CoreExports). */
@@ -18,10 +26,15 @@ export interface Kernels {
   adam: AdamKernel;
   /** SGD (momentum, Nesterov) on n parameters in place */
   sgd: SgdKernel;
+  /** dense float64 y = H·x, whatever the dtype (assembly/dense.ts) */
+  symmetricProduct: SymmetricProductKernel;
+  /** dense float64 symmetric rank-two update of H, then H·g */
+  symmetricRankTwoUpdate: SymmetricRankTwoUpdateKernel;
 }
 
 /** The kernels of `dtype` from a loaded core. */
 export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
+  const dense = { symmetricProduct: ex.symmetric_product_f64, symmetricRankTwoUpdate: ex.symmetric_rank_two_update_f64 };
   return dtype === 'float64'
     ? {
         forward: ex.forward_f64,
@@ -31,6 +44,7 @@ export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
         maxAbs: ex.max_abs_f64,
         adam: ex.adam_f64,
         sgd: ex.sgd_f64,
+        ...dense,
       }
     : {
         forward: ex.forward_f32,
@@ -40,5 +54,6 @@ export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
         maxAbs: ex.max_abs_f32,
         adam: ex.adam_f32,
         sgd: ex.sgd_f32,
+        ...dense,
       };
 }

@@ -18,6 +18,16 @@ export interface LayerParams {
   b: Real;
 }
 
+/** A float64 block in WebAssembly memory (ParameterStore.allocateFloat64). */
+export interface Float64Block {
+  /** byte offset */
+  readonly ptr: number;
+  /** a live view (re-fetched when memory has grown) */
+  view(): Float64Array;
+  /** returns it to the heap (idempotent) */
+  release(): void;
+}
+
 /** Parameters as given to setParams: any flat numbers of the right lengths. */
 export interface LayerParamsInput {
   W: ArrayLike<number>;
@@ -221,6 +231,27 @@ export class ParameterStore {
     };
     buffer.view().fill(0);
     return buffer;
+  }
+
+  /**
+   * A zeroed float64 block of `length` elements in WebAssembly memory, whatever the
+   * network's dtype (the dense quasi-Newton matrix and its vectors), freed with the store.
+   */
+  allocateFloat64(length: number, what: string): Float64Block {
+    const ptr = this.heap.alloc(length * 8, what);
+    this.owned.add(ptr);
+    const block: Float64Block = {
+      ptr,
+      view: () => {
+        if (!this.owned.has(ptr)) throw new JetfitError(`${what}: this buffer was released (its network was disposed)`);
+        return this.heap.f64.subarray(ptr / 8, ptr / 8 + length);
+      },
+      release: () => {
+        if (this.owned.delete(ptr)) this.heap.release(ptr);
+      },
+    };
+    block.view().fill(0);
+    return block;
   }
 
   /** Returns every buffer to the heap. */

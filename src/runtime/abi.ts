@@ -39,6 +39,22 @@ export type AdamKernel = (
 export type SgdKernel = (P: number, G: number, U: number, n: number, lr: number, mu: number, nesterov: number, wd: number) => void;
 /** max |x_i| over n elements at X; NaN if any is NaN, Infinity if any is infinite (assembly/norms.ts). */
 export type MaxAbsKernel = (X: number, n: number) => number;
+/** y = H·x for a dense symmetric n×n float64 H, rows ld apart (assembly/dense.ts). */
+export type SymmetricProductKernel = (H: number, ld: number, n: number, x: number, y: number) => void;
+/** H ← scale·H + auu·u uᵀ + auv·(u vᵀ + v uᵀ) + avv·v vᵀ, then out = H·g (assembly/dense.ts). */
+export type SymmetricRankTwoUpdateKernel = (
+  H: number,
+  ld: number,
+  n: number,
+  scale: number,
+  u: number,
+  v: number,
+  auu: number,
+  auv: number,
+  avv: number,
+  g: number,
+  out: number,
+) => void;
 
 /** Functions and memory exported by jetfit.wasm / jetfit-relaxed.wasm: each kernel for f32 and f64. */
 export interface CoreExports {
@@ -64,6 +80,8 @@ export interface CoreExports {
   sgd_f64: SgdKernel;
   max_abs_f32: MaxAbsKernel;
   max_abs_f64: MaxAbsKernel;
+  symmetric_product_f64: SymmetricProductKernel;
+  symmetric_rank_two_update_f64: SymmetricRankTwoUpdateKernel;
 }
 
 /** Names every core module must export, one per member of CoreExports (a missing or extra name is a compile error). */
@@ -89,6 +107,8 @@ const EXPORTS: Record<keyof CoreExports, true> = {
   sgd_f64: true,
   max_abs_f32: true,
   max_abs_f64: true,
+  symmetric_product_f64: true,
+  symmetric_rank_two_update_f64: true,
 };
 
 /** Names every core module must export; checked when a module is loaded (test/runtime/abi.test.ts checks there are no others). */

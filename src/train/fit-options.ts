@@ -6,7 +6,7 @@ import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
 import type { TermData } from '../data/dataset.js';
-import { checkOption, resolveOptimizer, type OptimizerSpec, type ResolvedOptimizer } from './optimizer-options.js';
+import { checkOption, isQuasiNewton, resolveOptimizer, type OptimizerSpec, type ResolvedOptimizer } from './optimizer-options.js';
 import { schedule, type ScheduleSpec } from './schedule.js';
 import { Term, type LossFunction, type TermOptions } from './term.js';
 import type { TrainingState } from './training-state.js';
@@ -16,7 +16,7 @@ export interface PhaseOptions {
   optimizer?: OptimizerSpec;
   steps?: number;
   epochs?: number;
-  /** learning-rate schedule (first-order optimizers; L-BFGS chooses its step by line search) */
+  /** learning-rate schedule (first-order optimizers; quasi-Newton methods choose their step by line search) */
   schedule?: ScheduleSpec;
   /** clip the gradient to this global L2 norm (first-order optimizers) */
   clipNorm?: number;
@@ -220,11 +220,12 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
       size = terms[0]!.sampler.data.size;
     steps = epochs * Math.max(1, Math.floor(size / (b === 'full' ? size : Math.min(b, size))));
   } else throw new JetfitError(`${where}: say how long to train: steps or epochs`);
-  if (opt.type === 'lbfgs') {
+  if (isQuasiNewton(opt)) {
+    const name = opt.type === 'lbfgs' ? 'L-BFGS' : `'${opt.type}'`;
     for (const k of ['schedule', 'clipNorm'] as const) {
       if (o[k] !== undefined)
         throw new JetfitError(
-          `${where}: L-BFGS chooses its step by line search; ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
+          `${where}: ${name} chooses its step by line search; ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
         );
     }
     const mini = terms.find((t) => {
@@ -233,7 +234,7 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
     });
     if (mini) {
       throw new JetfitError(
-        `${where}: L-BFGS needs full batches, but term '${mini.name}' has batchSize ${String(sizeOf(mini))} of ${mini.sampler.data.size} points; use batchSize: 'full' (for the phase or the term) or a first-order optimizer`,
+        `${where}: ${name} needs full batches, but term '${mini.name}' has batchSize ${String(sizeOf(mini))} of ${mini.sampler.data.size} points; use batchSize: 'full' (for the phase or the term) or a first-order optimizer`,
       );
     }
   }

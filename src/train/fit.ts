@@ -12,8 +12,10 @@
 import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { Mlp } from '../engine/mlp.js';
+import { checkDenseSize } from './dense-quasi-newton.js';
 import { now, progressWriter, yieldToEventLoop } from './event-loop.js';
 import { resolveFit, type FitOptions } from './fit-options.js';
+import { isDense } from './optimizer-options.js';
 import type { OptimizerState } from './optimizers.js';
 import { Recorder, type History, type StopReason } from './recorder.js';
 import { stepperFor, type PhaseEnd, type StepContext, type Stepper } from './steppers.js';
@@ -45,6 +47,7 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
 async function train(net: Mlp, options: FitOptions): Promise<History> {
   const { terms, names, scalars, phases, earlyStopping, restoreBest } = resolveFit(net, options);
   const trainables = new Trainables(net, scalars);
+  for (const ph of phases) if (isDense(ph.opt)) checkDenseSize(ph.opt, trainables.compactSize, `${ph.where}.optimizer`);
   if (options.resume !== undefined) checkResume(options.resume, trainables, terms, phases);
   // ---- from here on the network may change ----
   const termValues: Record<string, number> = Object.fromEntries(names.map((k) => [k, NaN]));

@@ -1,296 +1,84 @@
-// L-BFGS with a strong-Wolfe line search (Nocedal & Wright, algorithms 3.5, 3.6 and 7.4),
-// for full-batch objectives. One step is one iteration: a direction from the last
-// `historySize` curvature pairs, then a line search with cubic interpolation. Vectors
-// are float64 copies of all trainables; they are allocated once.
+// L-BFGS (Nocedal & Wright, algorithm 7.4): H is implicit in the last `historySize`
+// curvature pairs, applied by the two-loop recursion. The iteration and line search are
+// quasi-newton.ts's.
 import type { ResolvedLbfgs } from './optimizer-options.js';
 import type { OptimizerState } from './optimizers.js';
+import { QuasiNewton, type QuasiNewtonStop } from './quasi-newton.js';
 import type { Trainables } from './trainables.js';
-import { cubicMinimum, dot, maxAbs } from './vectors.js';
+import { dot } from './vectors.js';
 
-/** Evaluates the objective at the trainables' current values and fills their gradient. */
-export type Objective = () => number;
-
-/**
- * Why an L-BFGS iteration ended the run: a tolerance was met ('converged'); no point along
- * the search direction lowered the loss, even from steepest descent with the curvature
- * history cleared ('line-search-failed'); or the loss or gradient at the current point is
- * not finite (nothing moved).
- */
-export type LbfgsStop = 'converged' | 'line-search-failed' | 'non-finite-loss' | 'non-finite-gradient' | null;
+export type { Objective } from './quasi-newton.js';
+/** Why an L-BFGS iteration ended the run (see QuasiNewtonStop). */
+export type LbfgsStop = QuasiNewtonStop;
 
 /** L-BFGS state over n trainables. */
-export class Lbfgs {
-  readonly lr: number;
+export class Lbfgs extends QuasiNewton {
   private readonly history: number;
-  private readonly tolGrad: number;
-  private readonly tolChange: number;
-  private readonly maxLs: number;
-  private readonly x: Float64Array;
-  private readonly g: Float64Array;
-  private readonly gPrev: Float64Array;
-  private readonly d: Float64Array;
   private readonly q: Float64Array;
-  private readonly trial: Float64Array;
-  private readonly trialG: Float64Array;
-  private readonly bracketG: [Float64Array, Float64Array];
   private readonly s: Float64Array[] = [];
   private readonly y: Float64Array[] = [];
   private readonly rho: number[] = [];
   private readonly alpha: Float64Array;
-  private loss = NaN;
-  private iterations = 0;
-  private t = 0;
-  /** objective evaluations so far */
-  evaluations = 0;
 
-  constructor(
-    o: ResolvedLbfgs,
-    readonly n: number,
-  ) {
-    this.lr = o.lr;
-    const h = o.historySize;
-    this.history = h;
-    this.tolGrad = o.toleranceGrad;
-    this.tolChange = o.toleranceChange;
-    this.maxLs = o.maxLineSearch;
-    const v = (): Float64Array => new Float64Array(n);
-    this.x = v();
-    this.g = v();
-    this.gPrev = v();
-    this.d = v();
-    this.q = v();
-    this.trial = v();
-    this.trialG = v();
-    this.bracketG = [v(), v()];
-    this.alpha = new Float64Array(h);
+  constructor(o: ResolvedLbfgs, n: number) {
+    super(o, n);
+    this.history = o.historySize;
+    this.q = new Float64Array(n);
+    this.alpha = new Float64Array(o.historySize);
   }
 
-  /** Value and gradient at x + step·d (the trainables are left there). */
-  private evaluateAt(t: Trainables, f: Objective, step: number, grad: Float64Array): number {
-    for (let i = 0; i < this.n; i++) this.trial[i] = this.x[i]! + step * this.d[i]!;
-    t.load(this.trial);
-    const value = f();
-    t.saveGradient(grad);
-    this.evaluations++;
-    // A point whose loss or gradient is not finite is no candidate: the search backs off.
-    return Number.isFinite(value) && Number.isFinite(maxAbs(grad)) ? value : Infinity;
+  protected hasHistory(): boolean {
+    return this.s.length > 0;
   }
 
-  /**
-   * One iteration. Returns the loss at the new point, and why the run should stop, if it
-   * should (see LbfgsStop); on a stop without a move the trainables are left at x.
-   */
-  step(t: Trainables, f: Objective): { loss: number; stop: LbfgsStop } {
-    if (this.iterations === 0 || !Number.isFinite(this.loss)) {
-      t.save(this.x);
-      this.loss = f();
-      t.saveGradient(this.g);
-      this.evaluations++;
-      if (!Number.isFinite(this.loss)) return { loss: this.loss, stop: 'non-finite-loss' };
-      if (!Number.isFinite(maxAbs(this.g))) return { loss: this.loss, stop: 'non-finite-gradient' };
-    }
-    if (maxAbs(this.g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
-    this.direction();
-    // the predicted decrease along d is below toleranceChange: a tolerance is met
-    if (!(this.gtd < -this.tolChange)) return { loss: this.loss, stop: 'converged' };
-    this.gPrev.set(this.g);
-    const prevLoss = this.loss;
-    let ls = this.lineSearch(t, f, this.iterations === 0 ? this.firstStep() : this.lr, this.gtd);
-    if (ls.step === 0 && this.s.length > 0) {
-      // The curvature pairs can mislead (float32 noise in y = Δg): clear them and search
-      // once more from steepest descent before giving up.
-      this.s.length = 0;
-      this.y.length = 0;
-      this.rho.length = 0;
-      this.direction();
-      if (this.gtd < -this.tolChange) ls = this.lineSearch(t, f, this.firstStep(), this.gtd);
-    }
-    if (ls.step === 0) {
-      t.load(this.x);
-      return { loss: this.loss, stop: 'line-search-failed' };
-    }
-    const step = ls.step;
-    const n = this.n,
-      d = this.d,
-      g = this.g;
-    // Move to the accepted point and record the curvature pair (s = step·d, y = Δg).
-    const s = this.s.length === this.history ? this.s.shift()! : new Float64Array(n);
-    const y = this.y.length === this.history ? this.y.shift()! : new Float64Array(n);
-    if (this.rho.length === this.history) this.rho.shift();
-    for (let i = 0; i < n; i++) {
-      s[i] = step * d[i]!;
-      this.x[i] = this.x[i]! + s[i]!;
-      y[i] = g[i]! - this.gPrev[i]!;
-    }
-    const ys = dot(y, s);
-    if (ys > 1e-10) {
-      this.s.push(s);
-      this.y.push(y);
-      this.rho.push(1 / ys);
-    }
-    t.load(this.x);
-    this.loss = ls.loss;
-    this.t = step;
-    this.iterations++;
-    if (maxAbs(g) <= this.tolGrad) return { loss: this.loss, stop: 'converged' };
-    if (maxAbs(s) <= this.tolChange || Math.abs(this.loss - prevLoss) < this.tolChange) return { loss: this.loss, stop: 'converged' };
-    return { loss: this.loss, stop: null };
+  protected clearHistory(): void {
+    this.s.length = 0;
+    this.y.length = 0;
+    this.rho.length = 0;
   }
 
-  private gtd = 0;
-
-  /** The first step of a search from steepest descent: at most 1, scaled by 1/‖g‖₁. */
-  private firstStep(): number {
-    let l1 = 0;
-    for (let i = 0; i < this.n; i++) l1 += Math.abs(this.g[i]!);
-    return Math.min(1, 1 / Math.max(1e-300, l1)) * this.lr;
+  /** Keeps the pair (dropping the oldest beyond historySize) when yᵀs > 1e-10. */
+  protected record(sNew: Float64Array, yNew: Float64Array): void {
+    const ys = dot(yNew, sNew);
+    if (!(ys > 1e-10)) return;
+    const full = this.s.length === this.history;
+    const s = full ? this.s.shift()! : new Float64Array(this.n);
+    const y = full ? this.y.shift()! : new Float64Array(this.n);
+    if (full) this.rho.shift();
+    s.set(sNew);
+    y.set(yNew);
+    this.s.push(s);
+    this.y.push(y);
+    this.rho.push(1 / ys);
   }
 
-  /** d = −H·g by the two-loop recursion (H₀ = sᵀy / yᵀy · I), and gtd = gᵀd. */
-  private direction(): void {
+  /** d = −H·g by the two-loop recursion (H₀ = sᵀy / yᵀy · I). */
+  protected direction(): void {
     const n = this.n,
       d = this.d,
       g = this.g;
     if (this.s.length === 0) {
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    } else {
-      const q = this.q;
-      for (let i = 0; i < n; i++) q[i] = -g[i]!;
-      for (let k = this.s.length - 1; k >= 0; k--) {
-        const a = dot(this.s[k]!, q) * this.rho[k]!;
-        this.alpha[k] = a;
-        const yk = this.y[k]!;
-        for (let i = 0; i < n; i++) q[i] = q[i]! - a * yk[i]!;
-      }
-      const last = this.s.length - 1;
-      const yy = dot(this.y[last]!, this.y[last]!);
-      const h0 = 1 / (this.rho[last]! * yy);
-      for (let i = 0; i < n; i++) d[i] = q[i]! * h0;
-      for (let k = 0; k < this.s.length; k++) {
-        const b = dot(this.y[k]!, d) * this.rho[k]!;
-        const sk = this.s[k]!,
-          a = this.alpha[k]!;
-        for (let i = 0; i < n; i++) d[i] = d[i]! + sk[i]! * (a - b);
-      }
+      return;
     }
-    this.gtd = dot(g, d);
-  }
-
-  /** Strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
-  private lineSearch(t: Trainables, f: Objective, step0: number, gtd: number): { loss: number; step: number } {
-    const c1 = 1e-4,
-      c2 = 0.9,
-      f0 = this.loss;
-    const dNorm = maxAbs(this.d);
-    const gNew = this.trialG;
-    let step = step0;
-    let fNew = this.evaluateAt(t, f, step, gNew);
-    let gtdNew = dot(gNew, this.d);
-    let tPrev = 0,
-      fPrev = f0,
-      gtdPrev = gtd;
-    const [gA, gB] = this.bracketG;
-    gA.set(this.g); // gradient at tPrev
-    let evals = 1;
-    // bracket [lo, hi] with values, slopes and gradients in slots 0 and 1
-    const bt = [0, 0],
-      bf = [0, 0],
-      bgtd = [0, 0];
-    let done = false,
-      bracketed = false;
-    while (evals < this.maxLs) {
-      if (fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev)) {
-        bt[0] = tPrev;
-        bf[0] = fPrev;
-        bgtd[0] = gtdPrev;
-        bt[1] = step;
-        bf[1] = fNew;
-        bgtd[1] = gtdNew;
-        gB.set(gNew);
-        bracketed = true;
-        break;
-      }
-      if (Math.abs(gtdNew) <= -c2 * gtd) {
-        done = true;
-        break;
-      }
-      if (gtdNew >= 0) {
-        bt[0] = tPrev;
-        bf[0] = fPrev;
-        bgtd[0] = gtdPrev;
-        bt[1] = step;
-        bf[1] = fNew;
-        bgtd[1] = gtdNew;
-        gB.set(gNew);
-        bracketed = true;
-        break;
-      }
-      const lo = step + 0.01 * (step - tPrev),
-        hi = step * 10;
-      const next = cubicMinimum(tPrev, fPrev, gtdPrev, step, fNew, gtdNew, lo, hi);
-      tPrev = step;
-      fPrev = fNew;
-      gtdPrev = gtdNew;
-      gA.set(gNew);
-      step = next;
-      fNew = this.evaluateAt(t, f, step, gNew);
-      gtdNew = dot(gNew, this.d);
-      evals++;
+    const q = this.q;
+    for (let i = 0; i < n; i++) q[i] = -g[i]!;
+    for (let k = this.s.length - 1; k >= 0; k--) {
+      const a = dot(this.s[k]!, q) * this.rho[k]!;
+      this.alpha[k] = a;
+      const yk = this.y[k]!;
+      for (let i = 0; i < n; i++) q[i] = q[i]! - a * yk[i]!;
     }
-    if (done) {
-      this.g.set(gNew);
-      return { loss: fNew, step };
+    const last = this.s.length - 1;
+    const yy = dot(this.y[last]!, this.y[last]!);
+    const h0 = 1 / (this.rho[last]! * yy);
+    for (let i = 0; i < n; i++) d[i] = q[i]! * h0;
+    for (let k = 0; k < this.s.length; k++) {
+      const b = dot(this.y[k]!, d) * this.rho[k]!;
+      const sk = this.s[k]!,
+        a = this.alpha[k]!;
+      for (let i = 0; i < n; i++) d[i] = d[i]! + sk[i]! * (a - b);
     }
-    if (!bracketed) {
-      // Out of evaluations while still descending: keep the last point if it is better.
-      if (fNew < f0) {
-        this.g.set(gNew);
-        return { loss: fNew, step };
-      }
-      return { loss: f0, step: 0 };
-    }
-    // Zoom: gA holds the gradient at bt[0], gB at bt[1].
-    let low = bf[0]! <= bf[1]! ? 0 : 1;
-    let insufficient = false;
-    while (!done && evals < this.maxLs) {
-      if (Math.abs(bt[1]! - bt[0]!) * dNorm < this.tolChange) break;
-      let tz = cubicMinimum(bt[0]!, bf[0]!, bgtd[0]!, bt[1]!, bf[1]!, bgtd[1]!);
-      const bmax = Math.max(bt[0]!, bt[1]!),
-        bmin = Math.min(bt[0]!, bt[1]!);
-      const eps = 0.1 * (bmax - bmin);
-      if (Math.min(bmax - tz, tz - bmin) < eps) {
-        if (insufficient || tz >= bmax || tz <= bmin) {
-          tz = Math.abs(tz - bmax) < Math.abs(tz - bmin) ? bmax - eps : bmin + eps;
-          insufficient = false;
-        } else insufficient = true;
-      } else insufficient = false;
-      const fz = this.evaluateAt(t, f, tz, gNew);
-      const gtdz = dot(gNew, this.d);
-      evals++;
-      const high = 1 - low;
-      const slot = (k: number): void => {
-        bt[k] = tz;
-        bf[k] = fz;
-        bgtd[k] = gtdz;
-        (k === 0 ? gA : gB).set(gNew);
-      };
-      if (fz > f0 + c1 * tz * gtd || fz >= bf[low]!) {
-        slot(high);
-      } else {
-        if (Math.abs(gtdz) <= -c2 * gtd) done = true;
-        else if (gtdz * (bt[high]! - bt[low]!) >= 0) {
-          bt[high] = bt[low]!;
-          bf[high] = bf[low]!;
-          bgtd[high] = bgtd[low]!;
-          (high === 0 ? gA : gB).set(low === 0 ? gA : gB);
-        }
-        slot(low);
-      }
-      low = bf[0]! <= bf[1]! ? 0 : 1;
-    }
-    if (!(bf[low]! < f0) && bt[low] === 0) return { loss: f0, step: 0 };
-    this.g.set(low === 0 ? gA : gB);
-    return { loss: bf[low]!, step: bt[low]! };
   }
 
   /** Serializable state: buffers [x, g, [loss, last step], s₁…s_k, y₁…y_k], vectors in compact form. */
@@ -298,28 +86,15 @@ export class Lbfgs {
     return {
       type: 'lbfgs',
       t: this.iterations,
-      buffers: [
-        t.packVector(this.x),
-        t.packVector(this.g),
-        [this.loss, this.t],
-        ...this.s.map((v) => t.packVector(v)),
-        ...this.y.map((v) => t.packVector(v)),
-      ],
+      buffers: [...this.baseState(t), ...this.s.map((v) => t.packVector(v)), ...this.y.map((v) => t.packVector(v))],
     };
   }
 
   /** Restores a state() already checked against these options (see checkResume). */
   restore(st: OptimizerState, t: Trainables): void {
-    this.iterations = st.t;
-    t.unpackVector(st.buffers[0]!, this.x);
-    t.unpackVector(st.buffers[1]!, this.g);
-    const [loss, step] = st.buffers[2]!;
-    this.loss = loss === null || loss === undefined ? NaN : loss;
-    this.t = step ?? 0;
+    this.restoreBase(st, t);
     const k = (st.buffers.length - 3) / 2;
-    this.s.length = 0;
-    this.y.length = 0;
-    this.rho.length = 0;
+    this.clearHistory();
     for (let i = 0; i < k; i++) {
       const s = new Float64Array(this.n),
         y = new Float64Array(this.n);

@@ -30,8 +30,41 @@ export interface LbfgsOptions {
   toleranceChange?: number;
   maxLineSearch?: number;
 }
+/**
+ * Dense quasi-Newton options (full batch; one step = one iteration with a strong-Wolfe line
+ * search): BFGS, self-scaled BFGS, self-scaled Broyden. They keep an n×n float64 matrix
+ * for n trainables, so they suit networks up to a few thousand parameters.
+ */
+export interface DenseQuasiNewtonOptions {
+  type: 'bfgs' | 'ssbfgs' | 'ssbroyden';
+  /** the step a line search tries first (default 1) */
+  lr?: number;
+  /** stop when max |gradient| ≤ this (default 0: run every step) */
+  toleranceGrad?: number;
+  /** stop when a step or the loss changes by less than this (default 0) */
+  toleranceChange?: number;
+  /** evaluations per line search (default 25) */
+  maxLineSearch?: number;
+  /** reset the matrix to the identity after this many updates (default 0: never) */
+  historyReset?: number;
+  /** refuse networks whose matrix needs more bytes (default 1 GiB) */
+  maxMatrixBytes?: number;
+  /** 'ssbroyden' only: Urbán et al.'s SSBroyden1 or SSBroyden2 (default 2) */
+  variant?: 1 | 2;
+}
 /** An optimizer: a name with defaults, or options. */
-export type OptimizerSpec = 'sgd' | 'adam' | 'adamw' | 'lbfgs' | SgdOptions | AdamOptions | LbfgsOptions;
+export type OptimizerSpec =
+  | 'sgd'
+  | 'adam'
+  | 'adamw'
+  | 'lbfgs'
+  | 'bfgs'
+  | 'ssbfgs'
+  | 'ssbroyden'
+  | SgdOptions
+  | AdamOptions
+  | LbfgsOptions
+  | DenseQuasiNewtonOptions;
 
 /** Checked SGD options. */
 export interface ResolvedSgd {
@@ -59,15 +92,42 @@ export interface ResolvedLbfgs {
   toleranceChange: number;
   maxLineSearch: number;
 }
+/** Checked dense quasi-Newton options. */
+export interface ResolvedDense {
+  type: 'bfgs' | 'ssbfgs' | 'ssbroyden';
+  lr: number;
+  toleranceGrad: number;
+  toleranceChange: number;
+  maxLineSearch: number;
+  historyReset: number;
+  maxMatrixBytes: number;
+  variant: 1 | 2;
+}
 /** Any checked optimizer options. */
-export type ResolvedOptimizer = ResolvedSgd | ResolvedAdam | ResolvedLbfgs;
+export type ResolvedOptimizer = ResolvedSgd | ResolvedAdam | ResolvedLbfgs | ResolvedDense;
+/** Checked options of an optimizer that steps by line search (full batches, no schedule). */
+export type ResolvedQuasiNewton = ResolvedLbfgs | ResolvedDense;
 
-const TYPES = ['sgd', 'adam', 'adamw', 'lbfgs'] as const;
+/** Whether an optimizer steps by line search. */
+export function isQuasiNewton(o: ResolvedOptimizer): o is ResolvedQuasiNewton {
+  return o.type === 'lbfgs' || o.type === 'bfgs' || o.type === 'ssbfgs' || o.type === 'ssbroyden';
+}
+
+/** Whether an optimizer keeps a dense matrix. */
+export function isDense(o: ResolvedOptimizer): o is ResolvedDense {
+  return o.type === 'bfgs' || o.type === 'ssbfgs' || o.type === 'ssbroyden';
+}
+
+const TYPES = ['sgd', 'adam', 'adamw', 'lbfgs', 'bfgs', 'ssbfgs', 'ssbroyden'] as const;
+const DENSE_KEYS = ['type', 'lr', 'toleranceGrad', 'toleranceChange', 'maxLineSearch', 'historyReset', 'maxMatrixBytes'];
 const KEYS: Record<(typeof TYPES)[number], string[]> = {
   sgd: ['type', 'lr', 'momentum', 'nesterov', 'weightDecay'],
   adam: ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
   adamw: ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
   lbfgs: ['type', 'lr', 'historySize', 'toleranceGrad', 'toleranceChange', 'maxLineSearch'],
+  bfgs: DENSE_KEYS,
+  ssbfgs: DENSE_KEYS,
+  ssbroyden: [...DENSE_KEYS, 'variant'],
 };
 const HINTS: Record<string, string> = {
   learningRate: 'did you mean "lr"?',
@@ -106,7 +166,7 @@ export function resolveOptimizer(spec: OptimizerSpec | undefined, where: string)
   let o: Record<string, unknown>;
   if (typeof s === 'string') {
     if (!(TYPES as readonly string[]).includes(s))
-      throw new JetfitError(`${where}: unknown optimizer ${quoted(s)}; expected 'sgd', 'adam', 'adamw' or 'lbfgs'`);
+      throw new JetfitError(`${where}: unknown optimizer ${quoted(s)}; expected ${TYPES.map((t) => `'${t}'`).join(', ')}`);
     o = { type: s };
   } else if (
     typeof s === 'object' &&
@@ -117,7 +177,7 @@ export function resolveOptimizer(spec: OptimizerSpec | undefined, where: string)
     o = s as Record<string, unknown>;
   } else {
     throw new JetfitError(
-      `${where}: expected 'adam', 'adamw', 'sgd', 'lbfgs' or options like { type: 'adam', lr: 1e-3 }, got ` +
+      `${where}: expected ${TYPES.map((t) => `'${t}'`).join(', ')} or options like { type: 'adam', lr: 1e-3 }, got ` +
         (typeof s === 'object' && s !== null && 'type' in s ? `type ${quoted((s as { type: unknown }).type)}` : describe(s)),
     );
   }
@@ -155,5 +215,21 @@ export function resolveOptimizer(spec: OptimizerSpec | undefined, where: string)
         toleranceChange: checkOption(o.toleranceChange, `${where}.toleranceChange`, 1e-14, 0),
         maxLineSearch: o.maxLineSearch === undefined ? 25 : checkInteger(o.maxLineSearch, `${where}.maxLineSearch`, 1),
       };
+    case 'bfgs':
+    case 'ssbfgs':
+    case 'ssbroyden': {
+      if (o.variant !== undefined && o.variant !== 1 && o.variant !== 2)
+        throw new JetfitError(`${where}.variant: expected 1 (SSBroyden1) or 2 (SSBroyden2), got ${describe(o.variant)}`);
+      return {
+        type,
+        lr: checkOption(o.lr, `${where}.lr`, 1, 0, Infinity, true),
+        toleranceGrad: checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 0, 0),
+        toleranceChange: checkOption(o.toleranceChange, `${where}.toleranceChange`, 0, 0),
+        maxLineSearch: o.maxLineSearch === undefined ? 25 : checkInteger(o.maxLineSearch, `${where}.maxLineSearch`, 1),
+        historyReset: o.historyReset === undefined ? 0 : checkInteger(o.historyReset, `${where}.historyReset`, 0),
+        maxMatrixBytes: checkOption(o.maxMatrixBytes, `${where}.maxMatrixBytes`, 2 ** 30, 1),
+        variant: (o.variant as 1 | 2 | undefined) ?? 2,
+      };
+    }
   }
 }

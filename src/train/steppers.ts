@@ -1,12 +1,16 @@
 // One phase's optimizer driving whole steps: sample the batches, evaluate the loss and its
 // gradient, apply the step guard (guard.ts), update the parameters, or put back the last
-// good ones. A first-order step is one update; an L-BFGS step is one iteration with its
-// line search (it may end the phase: a tolerance met, or no decrease found).
+// good ones. A first-order step is one update; a quasi-Newton step (L-BFGS, dense BFGS and
+// the self-scaled methods) is one iteration with its line search (it may end the phase: a
+// tolerance met, or no decrease found).
 import type { Mlp } from '../engine/mlp.js';
 import type { Phase } from './fit-options.js';
 import { adamOverflowError, checkFactor, gradientOrUpdateError, lossError } from './guard.js';
-import { Lbfgs, type LbfgsStop } from './lbfgs.js';
+import { DenseQuasiNewton } from './dense-quasi-newton.js';
+import { Lbfgs } from './lbfgs.js';
+import { isQuasiNewton, type ResolvedQuasiNewton } from './optimizer-options.js';
 import { firstOrder, type FirstOrder, type OptimizerState } from './optimizers.js';
+import type { QuasiNewton, QuasiNewtonStop } from './quasi-newton.js';
 import type { Term } from './term.js';
 import type { Trainables } from './trainables.js';
 
@@ -24,10 +28,10 @@ export interface StepContext {
   readonly snapshot: Float64Array;
 }
 
-/** Why a phase ends before its last step: an L-BFGS tolerance met, or its line search failed. */
-export type PhaseEnd = Extract<LbfgsStop, 'converged' | 'line-search-failed'> | null;
+/** Why a phase ends before its last step: a quasi-Newton tolerance met, or its line search failed. */
+export type PhaseEnd = Extract<QuasiNewtonStop, 'converged' | 'line-search-failed'> | null;
 
-/** A step's loss and learning rate, and (L-BFGS) why the phase should end. */
+/** A step's loss and learning rate, and (quasi-Newton) why the phase should end. */
 export interface StepResult {
   loss: number;
   lr: number;
@@ -105,42 +109,46 @@ class FirstOrderStepper implements Stepper {
   }
 }
 
-class LbfgsStepper implements Stepper {
-  private readonly lbfgs: Lbfgs;
+class QuasiNewtonStepper implements Stepper {
+  private readonly method: QuasiNewton;
 
   constructor(
     private readonly ph: Phase,
     private readonly c: StepContext,
   ) {
-    this.lbfgs = new Lbfgs(ph.opt as ConstructorParameters<typeof Lbfgs>[0], c.trainables.size);
+    const o = ph.opt as ResolvedQuasiNewton;
+    this.method =
+      o.type === 'lbfgs' ? new Lbfgs(o, c.trainables.size) : new DenseQuasiNewton(o, c.trainables, `${ph.where}.optimizer`);
   }
 
   step(_phaseStep: number, step: number): StepResult {
     const { c } = this;
     const t = c.trainables;
     t.save(c.snapshot);
-    const r = this.lbfgs.step(t, c.evaluate);
+    const r = this.method.step(t, c.evaluate);
     if (r.stop === 'non-finite-loss') {
       t.load(c.snapshot);
       throw lossError(c.names, c.termValues, step);
     }
     if (r.stop === 'non-finite-gradient' || !t.finite()) {
       t.load(c.snapshot);
-      throw gradientOrUpdateError(c.net, c.terms, t, step, 'an L-BFGS step');
+      throw gradientOrUpdateError(c.net, c.terms, t, step, `a '${this.ph.opt.type}' step`);
     }
     return { loss: r.loss, lr: this.ph.opt.lr, end: r.stop };
   }
 
   state(): OptimizerState {
-    return this.lbfgs.state(this.c.trainables);
+    return this.method.state(this.c.trainables);
   }
   restore(s: OptimizerState): void {
-    this.lbfgs.restore(s, this.c.trainables);
+    this.method.restore(s, this.c.trainables);
   }
-  dispose(): void {}
+  dispose(): void {
+    this.method.dispose();
+  }
 }
 
 /** The stepper of a phase's optimizer. */
 export function stepperFor(ph: Phase, c: StepContext): Stepper {
-  return ph.opt.type === 'lbfgs' ? new LbfgsStepper(ph, c) : new FirstOrderStepper(ph, c);
+  return isQuasiNewton(ph.opt) ? new QuasiNewtonStepper(ph, c) : new FirstOrderStepper(ph, c);
 }

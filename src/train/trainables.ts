@@ -138,6 +138,23 @@ export class Trainables {
     return this.pack(v.subarray(0, this.flat), v.subarray(this.flat));
   }
 
+  /** The compact form of a vector over all trainables (length size) into out (length ≥ compactSize). */
+  packInto(v: Float64Array, out: Float64Array): void {
+    const at = this.offsets,
+      k = at.length;
+    for (let i = 0; i < k; i++) out[i] = v[at[i]!]!;
+    for (let i = 0; i < this.scalars.length; i++) out[k + i] = v[this.flat + i]!;
+  }
+
+  /** −1 times a compact vector, written over all trainables (padding zeroed): a direction −H·g. */
+  unpackNegated(c: Float64Array, v: Float64Array): void {
+    const at = this.offsets,
+      k = at.length;
+    v.fill(0, 0, this.flat);
+    for (let i = 0; i < k; i++) v[at[i]!] = -c[i]!;
+    for (let i = 0; i < this.scalars.length; i++) v[this.flat + i] = -c[k + i]!;
+  }
+
   /** A vector over all trainables from its compact form. */
   unpackVector(values: readonly number[], v: Float64Array): void {
     this.unpack(values, v.subarray(0, this.flat), v.subarray(this.flat));

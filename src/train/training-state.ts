@@ -78,6 +78,17 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
 }
 
+/** The quasi-Newton iterate: x, g and [loss, last step] (quasi-newton.ts's baseState). */
+function checkIterate(b: unknown[], n: number, what: string, f32: boolean): void {
+  checkVector(b[0], n, `${what}.buffers[0]`, f32);
+  checkVector(b[1], n, `${what}.buffers[1]`, false);
+  const ls = b[2];
+  const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
+  if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
+    throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
+  }
+}
+
 function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: Phase, t: Trainables): void {
   const what = 'resume.optimizer';
   if (o === null && phaseStep === 0) return;
@@ -116,13 +127,7 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
           `${what}.buffers: expected x, g, [loss, step] and up to ${ph.opt.historySize} curvature pairs (s, y), got ${b.length} buffers`,
         );
       }
-      checkVector(b[0], n, `${what}.buffers[0]`, f32);
-      checkVector(b[1], n, `${what}.buffers[1]`, false);
-      const ls = b[2];
-      const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
-      if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
-        throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
-      }
+      checkIterate(b, n, what, f32);
       for (let i = 3; i < b.length; i++) checkVector(b[i], n, `${what}.buffers[${i}]`, false);
       for (let i = 0; i < k; i++) {
         const sv = b[3 + i] as number[],
@@ -131,6 +136,36 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
         for (let j = 0; j < n; j++) ys += sv[j]! * yv[j]!;
         if (!(ys > 0) || !Number.isFinite(1 / ys)) {
           throw new JetfitError(`${what}.buffers[${3 + i}], [${3 + k + i}]: a curvature pair with yᵀs = ${ys}; expected yᵀs > 0`);
+        }
+      }
+      break;
+    }
+    case 'bfgs':
+    case 'ssbfgs':
+    case 'ssbroyden': {
+      count(5);
+      checkIterate(b, n, what, f32);
+      const flags = b[3];
+      const reset = ph.opt.historyReset;
+      if (
+        !Array.isArray(flags) ||
+        flags.length !== 2 ||
+        (flags[0] !== 0 && flags[0] !== 1) ||
+        !Number.isInteger(flags[1]) ||
+        flags[1] < 0 ||
+        (reset > 0 && flags[1] >= reset)
+      ) {
+        throw new JetfitError(
+          `${what}.buffers[3]: expected [fresh (0 or 1), updates since the last reset${reset > 0 ? ` (< ${reset})` : ''}], got ${JSON.stringify(flags) ?? describe(flags)}`,
+        );
+      }
+      checkNumbers(b[4], (n * (n + 1)) / 2, `${what}.buffers[4]`, `the upper triangle of the ${n}×${n} matrix, row by row`, false);
+      const upper = b[4] as number[];
+      for (let i = 0, o = 0; i < n; o += n - i, i++) {
+        if (!(upper[o]! > 0)) {
+          throw new JetfitError(
+            `${what}.buffers[4]: diagonal entry ${i} of the matrix is ${upper[o]}; expected > 0 (the matrix is positive definite)`,
+          );
         }
       }
       break;

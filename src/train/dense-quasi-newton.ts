@@ -1,0 +1,198 @@
+// Dense quasi-Newton methods (BFGS, self-scaled BFGS, self-scaled Broyden): H is an
+// explicit n×n float64 matrix over the trainables' compact coordinates (the real
+// parameters in getParams() order, then the scalars), in WebAssembly memory. Per iteration
+// one pass computes H·y and one pass applies the rank-two update and the next H·g
+// (assembly/dense.ts); the iteration and line search are quasi-newton.ts's.
+//
+// Guards the published algorithms lack: a pair with yᵀs ≤ 0, or any update quantity that
+// is not finite, leaves H unchanged; a failed line search resets H (the next pair scales
+// it); the update formula keeps H exactly symmetric.
+import { JetfitError } from '../base/errors.js';
+import type { Float64Block } from '../engine/parameter-store.js';
+import { formatBytes } from '../runtime/heap.js';
+import type { ResolvedDense } from './optimizer-options.js';
+import type { OptimizerState } from './optimizers.js';
+import { QuasiNewton } from './quasi-newton.js';
+import { rankTwoCoefficients, scaling } from './self-scaling.js';
+import type { Trainables } from './trainables.js';
+import { dot } from './vectors.js';
+
+/** Bytes the dense matrix and its vectors take for n compact trainables. */
+export function denseBytes(n: number): number {
+  const ld = n + (n & 1);
+  return (ld * n + 5 * ld) * 8;
+}
+
+/** Refuses a dense method whose matrix would exceed o.maxMatrixBytes, naming the size. */
+export function checkDenseSize(o: ResolvedDense, n: number, where: string): void {
+  const bytes = denseBytes(n);
+  if (bytes > o.maxMatrixBytes) {
+    throw new JetfitError(
+      `${where}: '${o.type}' keeps a dense ${n}×${n} float64 matrix (${formatBytes(bytes)} for ${n} trainables), ` +
+        `more than maxMatrixBytes (${formatBytes(o.maxMatrixBytes)}); use 'lbfgs' for a network this large, or raise maxMatrixBytes`,
+    );
+  }
+}
+
+/** A dense quasi-Newton method over the trainables of one fit phase. */
+export class DenseQuasiNewton extends QuasiNewton {
+  /** compact length, and the row stride of H (even: rows 16-byte aligned) */
+  private readonly m: number;
+  private readonly ld: number;
+  private readonly block: Float64Block;
+  /** byte offsets: H, then the compact vectors g, H·g, s, y, H·y */
+  private readonly H: number;
+  private readonly gc: number;
+  private readonly hg: number;
+  private readonly sc: number;
+  private readonly yc: number;
+  private readonly hy: number;
+  /** H = I (no pair recorded since the start or the last reset) */
+  private fresh = true;
+  /** the block's H·g is H times the current g (computed by the last update) */
+  private hgValid = false;
+  private sinceReset = 0;
+
+  constructor(
+    private readonly o: ResolvedDense,
+    private readonly tr: Trainables,
+    where: string,
+  ) {
+    super(o, tr.size);
+    const m = tr.compactSize;
+    checkDenseSize(o, m, where);
+    this.m = m;
+    this.ld = m + (m & 1);
+    this.block = tr.net.parameterStore().allocateFloat64(denseBytes(m) / 8, `${where}: the dense ${m}×${m} matrix of '${o.type}'`);
+    const rowBytes = this.ld * 8;
+    this.H = this.block.ptr;
+    [this.gc, this.hg, this.sc, this.yc, this.hy] = [0, 1, 2, 3, 4].map((i) => this.H + m * rowBytes + i * rowBytes) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    this.identity();
+  }
+
+  /** frees the matrix */
+  override dispose(): void {
+    this.block.release();
+  }
+
+  private memory(): Float64Array {
+    return this.block.view();
+  }
+
+  /** compact vector at byte offset p, as a view (ld long) */
+  private vector(p: number): Float64Array {
+    const o = (p - this.H) / 8;
+    return this.memory().subarray(o, o + this.ld);
+  }
+
+  private identity(): void {
+    const h = this.memory();
+    h.fill(0, 0, this.ld * this.m);
+    for (let i = 0; i < this.m; i++) h[i * this.ld + i] = 1;
+  }
+
+  protected hasHistory(): boolean {
+    return !this.fresh;
+  }
+
+  protected clearHistory(): void {
+    this.identity();
+    this.fresh = true;
+    this.hgValid = false;
+    this.sinceReset = 0;
+  }
+
+  /** After H = I the first search starts with a step scaled by 1/‖g‖₁, as on the first iteration. */
+  protected override initialStep(): number {
+    return this.fresh ? this.firstStep() : this.lr;
+  }
+
+  protected direction(): void {
+    if (this.fresh) {
+      for (let i = 0; i < this.n; i++) this.d[i] = -this.g[i]!;
+      return;
+    }
+    const k = this.tr.net.parameterStore().kernels;
+    if (!this.hgValid) {
+      this.tr.packInto(this.g, this.vector(this.gc));
+      k.symmetricProduct(this.H, this.ld, this.m, this.gc, this.hg);
+      this.hgValid = true;
+    }
+    this.tr.unpackNegated(this.vector(this.hg), this.d);
+  }
+
+  protected record(s: Float64Array, y: Float64Array, step: number): void {
+    this.hgValid = false;
+    const ys = dot(y, s);
+    if (!(ys > 0) || !Number.isFinite(ys)) return;
+    const rho = 1 / ys;
+    const fresh = this.fresh,
+      method = this.o.type;
+    const k = this.tr.net.parameterStore().kernels;
+    if (fresh && method !== 'ssbroyden') {
+      // The first pair scales the identity to the curvature along it: H = (yᵀs / yᵀy)·I.
+      const gamma = ys / dot(y, y);
+      if (!(gamma > 0) || !Number.isFinite(gamma)) return;
+      const h = this.memory();
+      for (let i = 0; i < this.m; i++) h[i * this.ld + i] = gamma;
+    }
+    const tr = this.tr;
+    tr.packInto(s, this.vector(this.sc));
+    tr.packInto(y, this.vector(this.yc));
+    tr.packInto(this.g, this.vector(this.gc));
+    k.symmetricProduct(this.H, this.ld, this.m, this.yc, this.hy);
+    const q = dot(this.vector(this.yc), this.vector(this.hy));
+    const b = -step * rho * dot(s, this.gPrev);
+    const st = q > 0 && b > 0 ? scaling(method, this.o.variant, fresh, { rho, q, b, n: this.m }) : null;
+    const c = st && rankTwoCoefficients(st.tau, st.phi, rho, q);
+    if (!c) {
+      if (fresh) this.identity();
+      return;
+    }
+    k.symmetricRankTwoUpdate(this.H, this.ld, this.m, c.scale, this.sc, this.hy, c.auu, c.auv, c.avv, this.gc, this.hg);
+    this.hgValid = true;
+    this.fresh = false;
+    this.sinceReset++;
+    if (this.o.historyReset > 0 && this.sinceReset >= this.o.historyReset) this.clearHistory();
+  }
+
+  /**
+   * Serializable state: [x, g, [loss, last step], [fresh, pairs since reset], H's upper
+   * triangle row by row], vectors in compact form.
+   */
+  state(t: Trainables): OptimizerState {
+    const h = this.memory(),
+      m = this.m;
+    const upper = new Array<number>((m * (m + 1)) / 2);
+    let o = 0;
+    for (let i = 0; i < m; i++) for (let j = i; j < m; j++) upper[o++] = h[i * this.ld + j]!;
+    return { type: this.o.type, t: this.iterations, buffers: [...this.baseState(t), [this.fresh ? 1 : 0, this.sinceReset], upper] };
+  }
+
+  /** Restores a state() already checked against these options (see checkResume). */
+  restore(st: OptimizerState, t: Trainables): void {
+    this.restoreBase(st, t);
+    const [fresh, since] = st.buffers[3]!;
+    this.fresh = fresh === 1;
+    this.sinceReset = since!;
+    this.hgValid = false;
+    const h = this.memory(),
+      m = this.m,
+      upper = st.buffers[4]!;
+    let o = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = i; j < m; j++) {
+        const v = upper[o++]!;
+        h[i * this.ld + j] = v;
+        h[j * this.ld + i] = v;
+      }
+    }
+  }
+}
+
