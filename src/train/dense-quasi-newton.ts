@@ -195,4 +195,3 @@ export class DenseQuasiNewton extends QuasiNewton {
     }
   }
 }
-

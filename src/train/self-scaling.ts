@@ -34,7 +34,10 @@ export function scaling(method: DenseMethod, variant: 1 | 2, fresh: boolean, p: 
     const rhoMinus = Math.min(1, h * (1 - root));
     const thetaMinus = (rhoMinus - 1) / a;
     let theta: number;
-    if (variant === 2) {
+    // a = 0 (H already maps y along s, as always for one trainable): every member of the
+    // family gives the same update, and the formulas for θ divide 0 by 0; take θ = 0.
+    if (!(a > 1e-12)) theta = 0;
+    else if (variant === 2) {
       theta = Math.max(thetaMinus, Math.min(1 / rhoMinus, (1 - b) / b));
     } else {
       const thetaSr1 = 1 / (1 - b);
@@ -44,7 +47,7 @@ export function scaling(method: DenseMethod, variant: 1 | 2, fresh: boolean, p: 
     const sigma = 1 + theta * a;
     if (fresh) tau = h / sigma;
     else {
-      const sigmaRoot = Math.abs(sigma) ** (1 / (1 - p.n));
+      const sigmaRoot = p.n > 1 ? Math.abs(sigma) ** (1 / (1 - p.n)) : 1;
       const rhoTilde = Math.min(1, 1 / b);
       tau = theta <= 0 ? Math.min(rhoTilde * sigmaRoot, sigma) : rhoTilde * Math.min(sigmaRoot, 1 / theta);
     }

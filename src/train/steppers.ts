@@ -117,8 +117,7 @@ class QuasiNewtonStepper implements Stepper {
     private readonly c: StepContext,
   ) {
     const o = ph.opt as ResolvedQuasiNewton;
-    this.method =
-      o.type === 'lbfgs' ? new Lbfgs(o, c.trainables.size) : new DenseQuasiNewton(o, c.trainables, `${ph.where}.optimizer`);
+    this.method = o.type === 'lbfgs' ? new Lbfgs(o, c.trainables.size) : new DenseQuasiNewton(o, c.trainables, `${ph.where}.optimizer`);
   }
 
   step(_phaseStep: number, step: number): StepResult {
