@@ -109,11 +109,13 @@ function kernelUpdate(
   const f = () => heap.f64;
   const base = p / 8;
   f().fill(0, base, base + ld * n + 4 * ld);
-  H.forEach((r, i) => r.forEach((v, j) => (f()[base + i * ld + j] = v)));
+  H.forEach((r, i) => {
+    f().set(r, base + i * ld);
+  });
   const vec = (k: number) => base + ld * n + k * ld;
-  s.forEach((v, i) => (f()[vec(0) + i] = v));
-  y.forEach((v, i) => (f()[vec(1) + i] = v));
-  gNew.forEach((v, i) => (f()[vec(2) + i] = v));
+  f().set(s, vec(0));
+  f().set(y, vec(1));
+  f().set(gNew, vec(2));
   exports.symmetric_product_f64(p, ld, n, vec(1) * 8, vec(3) * 8); // H·y
   const Hy = Array.from(f().subarray(vec(3), vec(3) + n));
   const rho = 1 / dotv(y, s),
@@ -172,8 +174,10 @@ describe('the update against a transcription of the published formulas', () => {
             // self-scaling multiplies only the part of H that annihilates y)
             const hg = matVec(got.H, gNew);
             const hy = matVec(got.H, y);
-            hg.forEach((v, i) => expect(Math.abs(got.Hg[i]! - v)).toBeLessThanOrEqual(1e-12 * big * n));
-            hy.forEach((v, i) => expect(Math.abs(v - s[i]!)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(s[i]!))));
+            for (let i = 0; i < n; i++) {
+              expect(Math.abs(got.Hg[i]! - hg[i]!)).toBeLessThanOrEqual(1e-12 * big * n);
+              expect(Math.abs(hy[i]! - s[i]!)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(s[i]!)));
+            }
             expect(got.padding.every((v) => v === 0)).toBe(true);
             checked++;
           }
@@ -258,7 +262,7 @@ describe('known minima', () => {
       steps: 50,
       progress: false,
     });
-    ps.forEach((p, k) => expect(p.value).toBeCloseTo(k + 1, 8));
+    for (const [k, p] of ps.entries()) expect(p.value).toBeCloseTo(k + 1, 8);
     expect(h.stopReason).toBe('converged');
     expect(h.steps).toBeLessThan(30);
     net.dispose();
