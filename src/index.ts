@@ -27,6 +27,7 @@ export type {
   TrainingState,
 } from './train/fit.js';
 export type { LossContext, LossFunction, TermOptions } from './train/term.js';
-export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions } from './train/optimizers.js';
+export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions, DenseQuasiNewtonOptions } from './train/optimizers.js';
+export type { PointSampler, ResampleOptions, ResampleState } from './train/resample.js';
 export type { ScheduleSpec } from './train/schedule.js';
 export type { TermData } from './data/dataset.js';

@@ -61,6 +61,11 @@ export class Dataset {
   }
 }
 
+/** Replaces a data set's points (same count, already checked): a term's resampling. */
+export function replacePoints(data: Dataset, flat: Float64Array): void {
+  data.points.set(flat);
+}
+
 /** Draws batches: the whole set in order (full batch) or seeded shuffled minibatches. */
 export class Sampler {
   readonly batch: number;
@@ -139,6 +144,11 @@ export class Sampler {
     }
     this.gather(this.cursor);
     this.cursor += this.batch;
+  }
+
+  /** After the data's points changed: a full batch gathers them again (a minibatch does at its next step). */
+  refresh(): void {
+    if (this.full) this.gather(0);
   }
 
   /** steps per pass over the data */

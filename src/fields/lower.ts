@@ -29,6 +29,8 @@ export interface LoweredLoss {
   readonly parameters: { param: Parameter; node: TapeNode }[];
   /** what the engine must compute */
   readonly spec: JetSpec;
+  /** a field node's per-point values on the tape (a number when folded to a constant), if lowered */
+  valueOf(n: FieldNode): TapeNode | number | undefined;
 }
 
 function thirdOrder(term: string): JetfitError {
@@ -291,6 +293,7 @@ export function lower(loss: Loss, term: string, inputs: number): LoweredLoss {
       b.outputs.map((o) => o.component),
       inputs,
     ),
+    valueOf: (n) => b.comps.get(n)?.get(key(VALUE)),
   };
 }
 

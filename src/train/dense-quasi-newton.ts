@@ -97,6 +97,10 @@ export class DenseQuasiNewton extends QuasiNewton {
     for (let i = 0; i < this.m; i++) h[i * this.ld + i] = 1;
   }
 
+  protected override gradientReplaced(): void {
+    this.hgValid = false;
+  }
+
   protected hasHistory(): boolean {
     return !this.fresh;
   }

@@ -69,6 +69,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     trainables.unpackVector([...r.params, ...r.scalars], values);
     trainables.load(values);
     terms.forEach((t, i) => {
+      t.restoreResample(r.resampled?.[i] ?? null);
       t.restoreSamplers(r.samplers[i]!);
     });
     resumeOptimizer = r.optimizer;
@@ -103,6 +104,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     }
   };
 
+  const resampling = terms.some((t) => t.resampleState() !== null);
   let stop: StopReason | null = null;
   let done = false;
   let stepper: Stepper | null = null;
@@ -122,6 +124,10 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
           if (options.signal?.aborted) {
             stop = 'aborted';
             break;
+          }
+          if (resampling && terms.some((t) => t.resampleDue(step))) {
+            for (const t of terms) if (t.resampleDue(step)) t.resample();
+            stepper.dataChanged();
           }
           const { loss, lr, end } = stepper.step(phaseStep, step);
           phaseEnd = end;
@@ -182,6 +188,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
       samplers: terms.map((t) => t.samplerStates()),
       scalars: Array.from(trainables.values),
       params: trainables.packVector(params).slice(0, net.parameterCount),
+      ...(resampling ? { resampled: terms.map((t) => t.resampleState()) } : {}),
     };
     return history;
   } finally {

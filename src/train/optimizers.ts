@@ -5,7 +5,14 @@ import { allocReal, type Real } from '../base/dtype.js';
 import type { FlatBuffer } from '../engine/parameter-store.js';
 import type { ResolvedAdam, ResolvedSgd } from './optimizer-options.js';
 
-export type { AdamOptions, LbfgsOptions, OptimizerSpec, ResolvedOptimizer, SgdOptions } from './optimizer-options.js';
+export type {
+  AdamOptions,
+  DenseQuasiNewtonOptions,
+  LbfgsOptions,
+  OptimizerSpec,
+  ResolvedOptimizer,
+  SgdOptions,
+} from './optimizer-options.js';
 
 /**
  * Serializable optimizer state. Buffers are in compact form (the network's real

@@ -97,6 +97,7 @@ export abstract class QuasiNewton {
       t.save(this.x);
       this.loss = f();
       t.saveGradient(this.g);
+      this.gradientReplaced();
       this.evaluations++;
       if (!Number.isFinite(this.loss)) return { loss: this.loss, stop: 'non-finite-loss' };
       if (!Number.isFinite(maxAbs(this.g))) return { loss: this.loss, stop: 'non-finite-gradient' };
@@ -297,6 +298,18 @@ export abstract class QuasiNewton {
   abstract state(t: Trainables): OptimizerState;
   /** Restores a state() already checked against these options (see checkResume). */
   abstract restore(st: OptimizerState, t: Trainables): void;
+  /**
+   * The objective changed (resampled points): the loss and gradient at x are evaluated
+   * again at the next step; the curvature information is kept.
+   */
+  objectiveChanged(): void {
+    this.loss = NaN;
+    this.gradientReplaced();
+  }
+
+  /** g was evaluated anew (not by a line search step the method recorded). */
+  protected gradientReplaced(): void {}
+
   /** Returns WebAssembly memory the method holds. */
   dispose(): void {}
 }

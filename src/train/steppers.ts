@@ -45,6 +45,8 @@ export interface Stepper {
   state(): OptimizerState;
   /** restores a state checked by checkResume */
   restore(s: OptimizerState): void;
+  /** the objective changed (a term's points were resampled): values at the current point are stale */
+  dataChanged(): void;
   /** returns the optimizer's WebAssembly buffers */
   dispose(): void;
 }
@@ -104,6 +106,7 @@ class FirstOrderStepper implements Stepper {
   restore(s: OptimizerState): void {
     this.opt.restore(s);
   }
+  dataChanged(): void {}
   dispose(): void {
     this.opt.dispose();
   }
@@ -141,6 +144,9 @@ class QuasiNewtonStepper implements Stepper {
   }
   restore(s: OptimizerState): void {
     this.method.restore(s, this.c.trainables);
+  }
+  dataChanged(): void {
+    this.method.objectiveChanged();
   }
   dispose(): void {
     this.method.dispose();

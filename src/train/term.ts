@@ -1,11 +1,13 @@
 // One loss term: its data and sampler, its lowered expression, and the step that turns
 // a batch into a loss value plus cotangents for the network and trainable scalars.
-import { checkKeys, describe } from '../base/check.js';
+import { checkKeys, checkNumbers, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
-import { Dataset, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
+import { Random } from '../base/random.js';
+import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
 import { Field, Loss, type Parameter, type FieldContext } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
+import { drawPoints, Resampler, type PointSampler, type ResampleOptions, type ResampleState } from './resample.js';
 
 /** What a loss function receives: the fields of its term's batch. */
 export interface LossContext {
@@ -23,7 +25,13 @@ export interface LossContext {
 export type LossFunction = (context: LossContext) => Loss;
 
 /** One term of the objective. */
-export interface TermOptions extends TermData {
+export interface TermOptions extends Omit<TermData, 'points'> {
+  /** [N][n] points, or a function drawing them: `(n, random) => points` (then give `count`) */
+  points: TermData['points'] | PointSampler;
+  /** how many points to draw from a sampler function */
+  count?: number;
+  /** residual-based adaptive resampling from the sampler function (RAD) */
+  resample?: ResampleOptions;
   /** the term's loss */
   loss: LossFunction;
   /** points per step: a number, or 'full' (default) */
@@ -32,7 +40,7 @@ export interface TermOptions extends TermData {
   weight?: number;
 }
 
-const TERM_KEYS = ['points', 'columns', 'loss', 'batchSize', 'weight'];
+const TERM_KEYS = ['points', 'columns', 'loss', 'batchSize', 'weight', 'count', 'resample'];
 
 /**
  * A read-only array whose out-of-range reads are errors naming the index (x[5] on a
@@ -77,7 +85,35 @@ export class Term {
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
       throw new JetfitError(`term '${name}': weight must be a finite number ≥ 0, got ${describe(w)}`);
     this.weight = w;
-    const data = new Dataset(options, net.inputs, name, net.dtype === 'float32');
+    const source = typeof options.points === 'function' ? options.points : null;
+    const rng = new Random(seed + 0x5eed);
+    let points = options.points as TermData['points'];
+    if (source) {
+      const count = options.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+        throw new JetfitError(
+          `term '${name}': count: a term whose points come from a function needs how many to draw, a whole number ≥ 1; got ${describe(count)}`,
+        );
+      }
+      const flat = new Float64Array(count * net.inputs);
+      drawPoints(source, rng, count, net, name, flat);
+      points = flat;
+    } else if (options.count !== undefined) {
+      throw new JetfitError(
+        `term '${name}': count applies to points drawn by a function (n, random) => points; this term's points are given`,
+      );
+    }
+    if (options.resample !== undefined && !source) {
+      throw new JetfitError(
+        `term '${name}': resample draws candidates from the term's sampler function; give points as (n, random) => points with a count`,
+      );
+    }
+    if (options.resample !== undefined && options.columns !== undefined && Object.keys(options.columns).length > 0) {
+      throw new JetfitError(
+        `term '${name}': resample: a term with data columns cannot be resampled (new points have no column values); compute them in the loss from x`,
+      );
+    }
+    const data = new Dataset({ points, columns: options.columns }, net.inputs, name, net.dtype === 'float32');
     this.seed = seed;
     this.defaultBatch = options.batchSize ?? 'full';
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
@@ -116,6 +152,55 @@ export class Term {
     this.lowered = lower(loss, name, net.inputs);
     net.checkSecondOrder(this.lowered.spec, `term '${name}'`);
     this.lowered.tape.resize(this.sampler.batch);
+    this.resampler = options.resample === undefined ? null : new Resampler(options.resample, source!, rng, data.size, net, loss, name);
+  }
+
+  /** residual-based resampling, if the term has it */
+  private readonly resampler: Resampler | null;
+
+  /** Whether the term resamples before the step that follows `done` completed steps. */
+  resampleDue(done: number): boolean {
+    return this.resampler !== null && done > 0 && done % this.resampler.every === 0;
+  }
+
+  /** Replaces the term's points by residual-based resampling (see resample.ts). */
+  resample(): void {
+    replacePoints(this.sampler.data, this.resampler!.resample());
+    for (const s of this.samplers.values()) s.refresh();
+  }
+
+  /** @internal the resampled points and generator, for a saved state (null without resampling) */
+  resampleState(): ResampleState | null {
+    return this.resampler && { points: Array.from(this.sampler.data.points), rng: this.resampler.rngState() };
+  }
+
+  /** @internal checks a saved resampling state against the term before anything is restored */
+  checkResampleState(v: unknown, what: string): void {
+    if (!this.resampler) {
+      if (v !== null) throw new JetfitError(`${what}: term '${this.name}' does not resample; expected null, got ${describe(v)}`);
+      return;
+    }
+    if (typeof v !== 'object' || v === null)
+      throw new JetfitError(`${what}: expected { points, rng } of the resampled term, got ${describe(v)}`);
+    checkKeys(v, ['points', 'rng'], what);
+    const st = v as Partial<ResampleState>;
+    const d = this.sampler.data;
+    checkNumbers(
+      st.points,
+      d.size * d.inputs,
+      `${what}.points`,
+      `${d.size} points × ${d.inputs} inputs, flat`,
+      this.net.dtype === 'float32',
+    );
+    Random.checkState(st.rng, `${what}.rng`);
+  }
+
+  /** @internal restores a state checked by checkResampleState */
+  restoreResample(v: ResampleState | null): void {
+    if (!v || !this.resampler) return;
+    replacePoints(this.sampler.data, Float64Array.from(v.points));
+    this.resampler.restoreRng(v.rng);
+    for (const s of this.samplers.values()) s.refresh();
   }
 
   /** trainable scalars the term uses */

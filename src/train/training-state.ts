@@ -7,6 +7,7 @@ import { checkInteger, checkKeys, checkNumbers, describe } from '../base/check.j
 import { JetfitError } from '../base/errors.js';
 import type { SamplerState } from '../data/dataset.js';
 import type { Phase } from './fit-options.js';
+import type { ResampleState } from './resample.js';
 import type { OptimizerState } from './optimizers.js';
 import type { Term } from './term.js';
 import type { Trainables } from './trainables.js';
@@ -28,9 +29,11 @@ export interface TrainingState {
   scalars: number[];
   /** the network's parameters, getParams() order (W row-major, then b, layer by layer) */
   params: number[];
+  /** per term, its current points and generator when it resamples (else null); absent when no term does */
+  resampled?: (ResampleState | null)[];
 }
 
-const KEYS = ['version', 'step', 'phase', 'phaseStep', 'optimizer', 'samplers', 'scalars', 'params'];
+const KEYS = ['version', 'step', 'phase', 'phaseStep', 'optimizer', 'samplers', 'scalars', 'params', 'resampled'];
 
 function checkVector(v: unknown, length: number, what: string, float32: boolean, nonNegative = false): void {
   checkNumbers(v, length, what, 'compact form', float32);
@@ -75,6 +78,13 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
     const term: Term = terms[i]!;
     term.checkSamplerStates(s.samplers[i], `resume.samplers[${i}]`);
   }
+  const re = s.resampled;
+  if (re !== undefined && (!Array.isArray(re) || re.length !== terms.length)) {
+    throw new JetfitError(`resume.resampled: expected ${terms.length} entries (one per term), got ${describe(re)}`);
+  }
+  terms.forEach((term, i) => {
+    term.checkResampleState(re === undefined ? null : re[i], `resume.resampled[${i}]`);
+  });
   checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
 }
 
