@@ -59,3 +59,62 @@ export function symmetricRankTwoUpdate(H: usize, ld: i32, n: i32, scale: f64, u:
     f64.store(out + (<usize>i << 3), rowDot(r, g, ld));
   }
 }
+
+// Σ_{k<len} a[k]·b[k] for len ≥ 0 (any parity), two lanes then a scalar tail.
+// @ts-ignore: decorator
+@inline function dotTo(a: usize, b: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let k = 0;
+  for (; k + 2 <= len; k += 2) {
+    const o = <usize>k << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (k < len) s += f64.load(a + (<usize>k << 3)) * f64.load(b + (<usize>k << 3));
+  return s;
+}
+
+// Cholesky factorization A = L Lᵀ in place, row by row (Cholesky–Banachiewicz): the lower
+// triangle of A (row-major, rows ld apart) becomes L; the strict upper triangle is left
+// as it was. Returns 0, or i + 1 when the pivot of row i is not positive (A is not
+// positive definite to working precision; L is then partial).
+export function cholesky(A: usize, ld: i32, n: i32): i32 {
+  const row = <usize>ld << 3;
+  for (let i = 0; i < n; i++) {
+    const ri = A + <usize>i * row;
+    for (let j = 0; j <= i; j++) {
+      const rj = A + <usize>j * row;
+      const s = f64.load(ri + (<usize>j << 3)) - dotTo(ri, rj, j);
+      if (i == j) {
+        if (!(s > 0)) return i + 1;
+        f64.store(ri + (<usize>i << 3), Math.sqrt(s));
+      } else {
+        f64.store(ri + (<usize>j << 3), s / f64.load(rj + (<usize>j << 3)));
+      }
+    }
+  }
+  return 0;
+}
+
+// Solves L Lᵀ x = b in place (b becomes x) with L from cholesky(): forward substitution by
+// row dot products, then back substitution by row axpys (Lᵀ's columns are L's rows).
+export function choleskySolve(L: usize, ld: i32, n: i32, b: usize): void {
+  const row = <usize>ld << 3;
+  for (let i = 0; i < n; i++) {
+    const ri = L + <usize>i * row;
+    const v = (f64.load(b + (<usize>i << 3)) - dotTo(ri, b, i)) / f64.load(ri + (<usize>i << 3));
+    f64.store(b + (<usize>i << 3), v);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = L + <usize>i * row;
+    const x = f64.load(b + (<usize>i << 3)) / f64.load(ri + (<usize>i << 3));
+    f64.store(b + (<usize>i << 3), x);
+    const vx = f64x2.splat(x);
+    let k = 0;
+    for (; k + 2 <= i; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(vx, v128.load(ri + o))));
+    }
+    if (k < i) f64.store(b + (<usize>k << 3), f64.load(b + (<usize>k << 3)) - x * f64.load(ri + (<usize>k << 3)));
+  }
+}

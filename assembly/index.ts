@@ -7,7 +7,7 @@ import { forward, backward } from './mlp';
 import { forwardReverse, backwardReverse } from './mlp-reverse';
 import { adam, sgd } from './optim';
 import { maxAbs } from './norms';
-import { symmetricProduct, symmetricRankTwoUpdate } from './dense';
+import { cholesky, choleskySolve, symmetricProduct, symmetricRankTwoUpdate } from './dense';
 
 export function heap_base(): usize { return __heap_base; }
 
@@ -18,6 +18,9 @@ export function forward_f32(plan: usize): void { forward<f32>(plan); }
 export function forward_f64(plan: usize): void { forward<f64>(plan); }
 export function backward_f32(plan: usize): void { backward<f32>(plan); }
 export function backward_f64(plan: usize): void { backward<f64>(plan); }
+// The backward pass with per-point parameter Jacobian rows instead of summed gradients (assembly/rows.ts).
+export function backward_rows_f32(plan: usize, rows: usize, stride: usize, grads: usize): void { backward<f32>(plan, rows, stride, grads); }
+export function backward_rows_f64(plan: usize, rows: usize, stride: usize, grads: usize): void { backward<f64>(plan, rows, stride, grads); }
 
 export function forward_reverse_f32(plan: usize): void { forwardReverse<f32>(plan); }
 export function forward_reverse_f64(plan: usize): void { forwardReverse<f64>(plan); }
@@ -64,3 +67,5 @@ export function symmetric_rank_two_update_f64(H: usize, ld: i32, n: i32, scale: 
                                               auu: f64, auv: f64, avv: f64, g: usize, out: usize): void {
   symmetricRankTwoUpdate(H, ld, n, scale, u, v, auu, auv, avv, g, out);
 }
+export function cholesky_f64(A: usize, ld: i32, n: i32): i32 { return cholesky(A, ld, n); }
+export function cholesky_solve_f64(L: usize, ld: i32, n: i32, b: usize): void { choleskySolve(L, ld, n, b); }

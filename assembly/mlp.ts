@@ -15,6 +15,7 @@
 import { forwardProduct, weightGradient, inputAdjoint } from './gemm/products';
 import { GEMM_ACCUMULATE, GEMM_BIAS, GEMM_OVERWRITE } from './gemm/modes';
 import { columnSums } from './reductions';
+import { firstLayerRows, layerRows } from './rows';
 import { transpose } from './transpose';
 import { activate } from './activations';
 import { forwardDirection, forwardPair, multiply, backwardDirection, backwardPair,
@@ -79,7 +80,10 @@ export function forward<T>(plan: usize): void {
   }
 }
 
-export function backward<T>(plan: usize): void {
+// With rows ≠ 0, the parameter gradients are kept per point instead (rows.ts): row p of
+// the Jacobian at rows + p·stride bytes, laid out like the flat gradient buffer, whose
+// address is grads (the plan's W̄ and b̄ point into it); W̄ and b̄ are left untouched.
+export function backward<T>(plan: usize, rows: usize = 0, stride: usize = 0, grads: usize = 0): void {
   const S = <usize>sizeof<T>();
   const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH);
   const nd = word(plan, H_DIRS), np = word(plan, H_PAIRS), lap = word(plan, H_LAP);
@@ -115,6 +119,16 @@ export function backward<T>(plan: usize): void {
         }
         if (lap) backwardLaplacian<T>(G0, Glap, Z + <usize>(K - 1) * blk + e, s1, s2, len);
       }
+    }
+    if (rows != 0) {
+      const wOff = Wbar - grads, bOff = bbar - grads;
+      if (l == 0) firstLayerRows<T>(G, ptr(plan, H_X), B, inP, outP, nd, dirs, rows, stride, wOff, bOff);
+      else layerRows<T>(G, layerPtr(plan, l - 1, L_A), K, B, inP, layerWord(plan, l, L_IN_REAL), outP, rows, stride, wOff, bOff);
+      if (l > 0) {
+        inputAdjoint<T>(G, W, other, K * B, inP, outP);
+        const t = G; G = other; other = t;
+      }
+      continue;
     }
     columnSums<T>(bbar, G, B, outP, accumulate);
     if (l == 0) {

@@ -56,19 +56,36 @@ export class ForwardPass implements Jets {
     return this.net.readGradients();
   }
 
-  /** @internal backward into the network's flat gradient buffer, without copying out */
-  backwardInPlace(cotangents: Cotangents, options?: BackwardOptions): void {
+  /**
+   * Per-point parameter Jacobian rows: row p is the gradient, with respect to every
+   * parameter in getParams() order (each layer's W row-major, then b), of point p's share
+   * Σ_k cotangent[k][p] × jet[k][p] alone. Their sum over p is `backward(cotangents)`.
+   * One backward pass keeping the per-point products instead of summing them. The
+   * network's gradient buffer is untouched.
+   */
+  jacobianRows(cotangents: Cotangents): Float64Array[] {
+    this.checkCurrent('jacobianRows');
+    this.net.checkCotangents(this.plan.spec, this.plan.batch, cotangents);
+    return this.net.jacobianRowsOf(this.net.forwardModeOf(this.plan), cotangents);
+  }
+
+  private checkCurrent(what: string): void {
     if (this.plan.disposed) {
       throw new JetfitError(
-        'backward: this pass was released (its network was disposed, or many passes of other shapes came after it); run forward again',
+        `${what}: this pass was released (its network was disposed, or many passes of other shapes came after it); run forward again`,
       );
     }
     if (this.plan.generation !== this.generation) {
-      throw new JetfitError('backward: a later forward pass with the same batch size and jets has overwritten this one; run forward again');
+      throw new JetfitError(`${what}: a later forward pass with the same batch size and jets has overwritten this one; run forward again`);
     }
     if (this.net.parameterVersion !== this.version) {
-      throw new JetfitError('backward: the parameters changed since this forward pass; run forward again');
+      throw new JetfitError(`${what}: the parameters changed since this forward pass; run forward again`);
     }
+  }
+
+  /** @internal backward into the network's flat gradient buffer, without copying out */
+  backwardInPlace(cotangents: Cotangents, options?: BackwardOptions): void {
+    this.checkCurrent('backward');
     const o = checkObject<BackwardOptions>(options, 'backward(cotangents, options)', '{ accumulate: true }');
     checkKeys(o, ['accumulate'], 'backward(cotangents, options)');
     const accumulate = checkBoolean(o.accumulate, 'backward(cotangents, options).accumulate');

@@ -2,7 +2,11 @@
 // never `f64 ? exports.forward_f64 : exports.forward_f32`.
 import type {
   AdamKernel,
+  BackwardRowsKernel,
+  CholeskyKernel,
+  CholeskySolveKernel,
   CoreExports,
+  GemmKernel,
   MaxAbsKernel,
   PlanKernel,
   SgdKernel,
@@ -30,11 +34,24 @@ export interface Kernels {
   symmetricProduct: SymmetricProductKernel;
   /** dense float64 symmetric rank-two update of H, then H·g */
   symmetricRankTwoUpdate: SymmetricRankTwoUpdateKernel;
+  /** float64 GEMM whatever the dtype (assembly/gemm/gemm.ts): Levenberg–Marquardt's JᵀJ */
+  gemm64: GemmKernel;
+  /** the backward pass keeping per-point parameter Jacobian rows (assembly/rows.ts) */
+  backwardRows: BackwardRowsKernel;
+  /** float64 Cholesky factorization in place, and the solve with it (assembly/dense.ts) */
+  cholesky: CholeskyKernel;
+  choleskySolve: CholeskySolveKernel;
 }
 
 /** The kernels of `dtype` from a loaded core. */
 export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
-  const dense = { symmetricProduct: ex.symmetric_product_f64, symmetricRankTwoUpdate: ex.symmetric_rank_two_update_f64 };
+  const dense = {
+    symmetricProduct: ex.symmetric_product_f64,
+    symmetricRankTwoUpdate: ex.symmetric_rank_two_update_f64,
+    cholesky: ex.cholesky_f64,
+    choleskySolve: ex.cholesky_solve_f64,
+    gemm64: ex.gemm_f64,
+  };
   return dtype === 'float64'
     ? {
         forward: ex.forward_f64,
@@ -44,6 +61,7 @@ export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
         maxAbs: ex.max_abs_f64,
         adam: ex.adam_f64,
         sgd: ex.sgd_f64,
+        backwardRows: ex.backward_rows_f64,
         ...dense,
       }
     : {
@@ -54,6 +72,7 @@ export function kernelsFor(ex: CoreExports, dtype: DType): Kernels {
         maxAbs: ex.max_abs_f32,
         adam: ex.adam_f32,
         sgd: ex.sgd_f32,
+        backwardRows: ex.backward_rows_f32,
         ...dense,
       };
 }

@@ -256,10 +256,13 @@ export class Mlp {
     return firstOrderOnly && this.outputs < this.inputs ? 'reverse' : 'forward';
   }
 
-  /** @internal copies checked points x (`batch` of them) in and runs the forward pass of the plan for (batch, spec) */
-  run(x: Points, spec: JetSpec, keep: boolean, batch: number): Plan {
+  /**
+   * @internal copies checked points x (`batch` of them) in and runs the forward pass of the
+   * plan for (batch, spec); `forwardJets` forces forward mode (Jacobian rows need it)
+   */
+  run(x: Points, spec: JetSpec, keep: boolean, batch: number, forwardJets = false): Plan {
     this.check('forward');
-    const plan = this.plans.get(batch, spec, this.modeFor(spec));
+    const plan = this.plans.get(batch, spec, forwardJets ? 'forward' : this.modeFor(spec));
     copyPoints(x, this.inputs, this.store.layout[0]!.inP, this.view(), plan.x / this.store.S);
     plan.setFlags(keep, false);
     if (plan.mode === 'reverse') this.store.kernels.forwardReverse(plan.words);
@@ -318,6 +321,58 @@ export class Mlp {
     plan.setFlags(true, accumulate);
     if (plan.mode === 'reverse') this.store.kernels.backwardReverse(plan.words);
     else this.store.kernels.backward(plan.words);
+  }
+
+  /**
+   * @internal per-point parameter Jacobian rows of Σ (cotangent × jet) for cotangents
+   * already written into a forward-mode plan: row p (flat gradient layout, the dtype's
+   * elements) at byte offset rows + p·flatLength·S. The gradient buffer is untouched.
+   */
+  rowsWritten(plan: Plan, rows: number): void {
+    this.check('backward');
+    if (plan.mode !== 'forward') throw new JetfitError('jacobianRows: internal error: a reverse-mode pass has no per-point rows');
+    plan.setFlags(true, false);
+    this.store.kernels.backwardRows(plan.words, rows, this.store.flatLength * this.store.S, this.store.grads);
+  }
+
+  /**
+   * @internal the compact Jacobian rows [B][parameterCount] (getParams() order) of checked
+   * cotangents on a forward-mode plan of B points.
+   */
+  jacobianRowsOf(plan: Plan, c: Cotangents): Float64Array[] {
+    const B = plan.batch,
+      S = this.store.S,
+      flat = this.store.flatLength;
+    const heap = this.core.heap;
+    const ptr = heap.alloc(B * flat * S, `jacobianRows: ${B} rows of ${flat} parameters`);
+    try {
+      this.jets.writeCotangents(this.view(), plan, c);
+      this.rowsWritten(plan, ptr);
+      const at = this.store.parameterOffsets();
+      const view = this.view(),
+        base = ptr / S;
+      return Array.from({ length: B }, (_, p) => {
+        const row = new Float64Array(at.length),
+          o = base + p * flat;
+        for (let k = 0; k < at.length; k++) row[k] = view[o + at[k]!]!;
+        return row;
+      });
+    } finally {
+      heap.release(ptr);
+    }
+  }
+
+  /** @internal a forward-mode pass over the points of `plan` (the plan itself when it is one) */
+  forwardModeOf(plan: Plan): Plan {
+    if (plan.mode === 'forward') return plan;
+    const B = plan.batch,
+      n = this.inputs,
+      inP = this.store.layout[0]!.inP;
+    const x = new Float64Array(B * n),
+      view = this.view(),
+      o = plan.x / this.store.S;
+    for (let p = 0; p < B; p++) for (let i = 0; i < n; i++) x[p * n + i] = view[o + p * inP + i]!;
+    return this.run(x, plan.spec, true, B, true);
   }
 
   /** @internal copies the gradient buffer out in getParams() layout */

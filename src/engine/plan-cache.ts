@@ -23,7 +23,7 @@ export class PlanCache {
   /** The plan for `batch` points of `spec` in `mode` (made, or reused). */
   get(batch: number, spec: JetSpec, mode: PassMode): Plan {
     const known = this.bySpec.get(spec);
-    if (known) for (const p of known) if (p.batch === batch && !p.disposed) return p;
+    if (known) for (const p of known) if (p.batch === batch && p.mode === mode && !p.disposed) return p;
     const plan = this.byKey(batch, spec, mode);
     if (known) known.push(plan);
     else this.bySpec.set(spec, [plan]);

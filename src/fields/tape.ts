@@ -288,6 +288,22 @@ export class Tape {
     for (const op of this.ops) (PRIMITIVES[op.kind] as Primitive<Op>).forward(op, op.out.scalar ? 1 : B, B);
   }
 
+  /**
+   * Pulls the derivatives of a per-point node back, point by point: every node's gradient
+   * becomes d(seed · node[p]) / d(its value at p) for each point p. Exact per point for
+   * the nodes the engine feeds (outputs, coordinates, columns), since every primitive but
+   * the reductions is elementwise; scalar nodes get the sum over points.
+   */
+  backwardPointwise(node: TapeNode, seed: number): void {
+    const B = this.size;
+    for (const n of this.nodes) n.grad.fill(0);
+    node.grad.fill(seed);
+    for (let k = this.ops.length - 1; k >= 0; k--) {
+      const op = this.ops[k]!;
+      (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B);
+    }
+  }
+
   /** Pulls d root / d node back to every node; `seed` is d loss / d root. */
   backward(root: TapeNode, seed: number): void {
     const B = this.size;

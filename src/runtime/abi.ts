@@ -56,6 +56,13 @@ export type SymmetricRankTwoUpdateKernel = (
   out: number,
 ) => void;
 
+/** Backward pass keeping per-point parameter Jacobian rows (assembly/rows.ts): rows at `rows`, `stride` bytes apart, laid out like the gradient buffer at `grads`. */
+export type BackwardRowsKernel = (plan: number, rows: number, stride: number, grads: number) => void;
+/** In-place Cholesky of an n×n float64 matrix, rows ld apart; 0, or i + 1 for a non-positive pivot i (assembly/dense.ts). */
+export type CholeskyKernel = (A: number, ld: number, n: number) => number;
+/** Solves L Lᵀ x = b in place with L from the Cholesky kernel. */
+export type CholeskySolveKernel = (L: number, ld: number, n: number, b: number) => void;
+
 /** Functions and memory exported by jetfit.wasm / jetfit-relaxed.wasm: each kernel for f32 and f64. */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
@@ -82,6 +89,10 @@ export interface CoreExports {
   max_abs_f64: MaxAbsKernel;
   symmetric_product_f64: SymmetricProductKernel;
   symmetric_rank_two_update_f64: SymmetricRankTwoUpdateKernel;
+  backward_rows_f32: BackwardRowsKernel;
+  backward_rows_f64: BackwardRowsKernel;
+  cholesky_f64: CholeskyKernel;
+  cholesky_solve_f64: CholeskySolveKernel;
 }
 
 /** Names every core module must export, one per member of CoreExports (a missing or extra name is a compile error). */
@@ -109,6 +120,10 @@ const EXPORTS: Record<keyof CoreExports, true> = {
   max_abs_f64: true,
   symmetric_product_f64: true,
   symmetric_rank_two_update_f64: true,
+  backward_rows_f32: true,
+  backward_rows_f64: true,
+  cholesky_f64: true,
+  cholesky_solve_f64: true,
 };
 
 /** Names every core module must export; checked when a module is loaded (test/runtime/abi.test.ts checks there are no others). */

@@ -220,12 +220,12 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
       size = terms[0]!.sampler.data.size;
     steps = epochs * Math.max(1, Math.floor(size / (b === 'full' ? size : Math.min(b, size))));
   } else throw new JetfitError(`${where}: say how long to train: steps or epochs`);
-  if (isQuasiNewton(opt)) {
+  if (isQuasiNewton(opt) || opt.type === 'lm') {
     const name = opt.type === 'lbfgs' ? 'L-BFGS' : `'${opt.type}'`;
     for (const k of ['schedule', 'clipNorm'] as const) {
       if (o[k] !== undefined)
         throw new JetfitError(
-          `${where}: ${name} chooses its step by line search; ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
+          `${where}: ${name} chooses its own steps (${opt.type === 'lm' ? 'by its damping' : 'by line search'}); ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
         );
     }
     const mini = terms.find((t) => {

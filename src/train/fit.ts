@@ -13,6 +13,7 @@ import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { Mlp } from '../engine/mlp.js';
 import { checkDenseSize } from './dense-quasi-newton.js';
+import { checkLm } from './levenberg-marquardt.js';
 import { now, progressWriter, yieldToEventLoop } from './event-loop.js';
 import { resolveFit, type FitOptions } from './fit-options.js';
 import { isDense } from './optimizer-options.js';
@@ -47,7 +48,10 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
 async function train(net: Mlp, options: FitOptions): Promise<History> {
   const { terms, names, scalars, phases, earlyStopping, restoreBest } = resolveFit(net, options);
   const trainables = new Trainables(net, scalars);
-  for (const ph of phases) if (isDense(ph.opt)) checkDenseSize(ph.opt, trainables.compactSize, `${ph.where}.optimizer`);
+  for (const ph of phases) {
+    if (isDense(ph.opt)) checkDenseSize(ph.opt, trainables.compactSize, `${ph.where}.optimizer`);
+    if (ph.opt.type === 'lm') checkLm(ph.opt, terms, trainables, `${ph.where}.optimizer`);
+  }
   if (options.resume !== undefined) checkResume(options.resume, trainables, terms, phases);
   // ---- from here on the network may change ----
   const termValues: Record<string, number> = Object.fromEntries(names.map((k) => [k, NaN]));
@@ -92,6 +96,15 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
         total += t.weight * v;
       }
       if (first) net.gradientView().fill(0);
+      return total;
+    },
+    value: () => {
+      let total = 0;
+      for (const t of terms) {
+        const v = t.run(false, false, trainables.grads);
+        termValues[t.name] = v;
+        total += t.weight * v;
+      }
       return total;
     },
   };

@@ -52,6 +52,22 @@ export interface DenseQuasiNewtonOptions {
   /** 'ssbroyden' only: Urbán et al.'s SSBroyden1 or SSBroyden2 (default 2) */
   variant?: 1 | 2;
 }
+/**
+ * Levenberg–Marquardt options (full batch, losses that are weighted sums of mean squared
+ * residuals): one step solves (JᵀJ + μI)δ = −Jᵀr with the residuals' Jacobian J, μ
+ * adapted by Nielsen's rule.
+ */
+export interface LevenbergMarquardtOptions {
+  type: 'lm';
+  /** the first damping μ as a fraction of the largest diagonal entry of JᵀJ (default 1e-3) */
+  damping?: number;
+  /** rejected trial steps (μ raised each time) before the phase ends (default 30) */
+  maxTries?: number;
+  /** stop when max |gradient| ≤ this (default 0: run every step) */
+  toleranceGrad?: number;
+  /** refuse problems whose J and JᵀJ (or Gram matrix) need more bytes (default 1 GiB) */
+  maxMatrixBytes?: number;
+}
 /** An optimizer: a name with defaults, or options. */
 export type OptimizerSpec =
   | 'sgd'
@@ -61,10 +77,12 @@ export type OptimizerSpec =
   | 'bfgs'
   | 'ssbfgs'
   | 'ssbroyden'
+  | 'lm'
   | SgdOptions
   | AdamOptions
   | LbfgsOptions
-  | DenseQuasiNewtonOptions;
+  | DenseQuasiNewtonOptions
+  | LevenbergMarquardtOptions;
 
 /** Checked SGD options. */
 export interface ResolvedSgd {
@@ -103,8 +121,18 @@ export interface ResolvedDense {
   maxMatrixBytes: number;
   variant: 1 | 2;
 }
+/** Checked Levenberg–Marquardt options. */
+export interface ResolvedLm {
+  type: 'lm';
+  /** the learning rate column of the history: LM has none (1) */
+  lr: number;
+  damping: number;
+  maxTries: number;
+  toleranceGrad: number;
+  maxMatrixBytes: number;
+}
 /** Any checked optimizer options. */
-export type ResolvedOptimizer = ResolvedSgd | ResolvedAdam | ResolvedLbfgs | ResolvedDense;
+export type ResolvedOptimizer = ResolvedSgd | ResolvedAdam | ResolvedLbfgs | ResolvedDense | ResolvedLm;
 /** Checked options of an optimizer that steps by line search (full batches, no schedule). */
 export type ResolvedQuasiNewton = ResolvedLbfgs | ResolvedDense;
 
@@ -118,7 +146,7 @@ export function isDense(o: ResolvedOptimizer): o is ResolvedDense {
   return o.type === 'bfgs' || o.type === 'ssbfgs' || o.type === 'ssbroyden';
 }
 
-const TYPES = ['sgd', 'adam', 'adamw', 'lbfgs', 'bfgs', 'ssbfgs', 'ssbroyden'] as const;
+const TYPES = ['sgd', 'adam', 'adamw', 'lbfgs', 'bfgs', 'ssbfgs', 'ssbroyden', 'lm'] as const;
 const DENSE_KEYS = ['type', 'lr', 'toleranceGrad', 'toleranceChange', 'maxLineSearch', 'historyReset', 'maxMatrixBytes'];
 const KEYS: Record<(typeof TYPES)[number], string[]> = {
   sgd: ['type', 'lr', 'momentum', 'nesterov', 'weightDecay'],
@@ -128,6 +156,7 @@ const KEYS: Record<(typeof TYPES)[number], string[]> = {
   bfgs: DENSE_KEYS,
   ssbfgs: DENSE_KEYS,
   ssbroyden: [...DENSE_KEYS, 'variant'],
+  lm: ['type', 'damping', 'maxTries', 'toleranceGrad', 'maxMatrixBytes'],
 };
 const HINTS: Record<string, string> = {
   learningRate: 'did you mean "lr"?',
@@ -231,5 +260,14 @@ export function resolveOptimizer(spec: OptimizerSpec | undefined, where: string)
         variant: (o.variant as 1 | 2 | undefined) ?? 2,
       };
     }
+    case 'lm':
+      return {
+        type,
+        lr: 1,
+        damping: checkOption(o.damping, `${where}.damping`, 1e-3, 0, Infinity, true),
+        maxTries: o.maxTries === undefined ? 30 : checkInteger(o.maxTries, `${where}.maxTries`, 1),
+        toleranceGrad: checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 0, 0),
+        maxMatrixBytes: checkOption(o.maxMatrixBytes, `${where}.maxMatrixBytes`, 2 ** 30, 1),
+      };
   }
 }

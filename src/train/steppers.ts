@@ -8,6 +8,7 @@ import type { Phase } from './fit-options.js';
 import { adamOverflowError, checkFactor, gradientOrUpdateError, lossError } from './guard.js';
 import { DenseQuasiNewton } from './dense-quasi-newton.js';
 import { Lbfgs } from './lbfgs.js';
+import { LmStepper } from './levenberg-marquardt.js';
 import { isQuasiNewton, type ResolvedQuasiNewton } from './optimizer-options.js';
 import { firstOrder, type FirstOrder, type OptimizerState } from './optimizers.js';
 import type { QuasiNewton, QuasiNewtonStop } from './quasi-newton.js';
@@ -24,6 +25,8 @@ export interface StepContext {
   readonly trainables: Trainables;
   /** loss and gradient of all terms on their current batches */
   readonly evaluate: () => number;
+  /** the loss alone (no backward pass) */
+  readonly value: () => number;
   /** room for one copy of every parameter (the last good ones) */
   readonly snapshot: Float64Array;
 }
@@ -155,5 +158,6 @@ class QuasiNewtonStepper implements Stepper {
 
 /** The stepper of a phase's optimizer. */
 export function stepperFor(ph: Phase, c: StepContext): Stepper {
+  if (ph.opt.type === 'lm') return new LmStepper(ph, c);
   return isQuasiNewton(ph.opt) ? new QuasiNewtonStepper(ph, c) : new FirstOrderStepper(ph, c);
 }

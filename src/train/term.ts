@@ -3,6 +3,7 @@
 import { checkKeys, checkNumbers, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
+import type { Plan } from '../engine/plan.js';
 import { Random } from '../base/random.js';
 import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
 import { Field, Loss, type Parameter, type FieldContext } from '../fields/field.js';
@@ -66,6 +67,8 @@ export class Term {
   readonly defaultBatch: number | 'full';
   private readonly seed: number;
   readonly lowered: LoweredLoss;
+  /** the loss expression as built by the term's loss function */
+  readonly expression: Loss;
   readonly weight: number;
   /** the term's last loss value (unweighted) */
   value = NaN;
@@ -149,6 +152,7 @@ export class Term {
           `${(loss as unknown) instanceof Field ? 'a field; reduce it with mean() or sum()' : loss === null ? 'null' : typeof loss}`,
       );
     }
+    this.expression = loss;
     this.lowered = lower(loss, name, net.inputs);
     net.checkSecondOrder(this.lowered.spec, `term '${name}'`);
     this.lowered.tape.resize(this.sampler.batch);
@@ -274,12 +278,37 @@ export class Term {
    * network (accumulating when asked) and added to `scalarGrads` at the term's slots.
    */
   run(backward: boolean, accumulate: boolean, scalarGrads: Float64Array): number {
+    const L = this.lowered;
+    const plan = this.forwardTape(backward, false);
+    const value = L.root.value[0]!;
+    this.value = value;
+    if (!backward || !Number.isFinite(value)) return value;
+    L.tape.backward(L.root, this.weight);
+    if (plan) {
+      const net = this.net;
+      net.clearCotangents(plan);
+      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
+      net.backwardWritten(plan, accumulate);
+    }
+    L.parameters.forEach((p, i) => {
+      scalarGrads[this.slots[i]!]! += p.node.grad[0]!;
+    });
+    return value;
+  }
+
+  /**
+   * @internal the network's jets on the current batch (kept for a backward pass when
+   * `keep`; in forward mode when `forwardJets`, as Jacobian rows need), read into the
+   * tape, and the tape run forward. Returns the pass's plan (null when the loss reads no
+   * output and nothing is kept).
+   */
+  forwardTape(keep: boolean, forwardJets: boolean): Plan | null {
     const L = this.lowered,
       s = this.sampler;
     const net = this.net;
-    let plan = null;
-    if (L.outputs.length > 0 || backward) {
-      plan = net.run(s.x, L.spec, backward, s.batch);
+    let plan: Plan | null = null;
+    if (L.outputs.length > 0 || keep) {
+      plan = net.run(s.x, L.spec, keep, s.batch, forwardJets);
       for (const o of L.outputs) net.readComponent(plan, o.index, o.component, o.node.value);
     }
     const n = net.inputs;
@@ -290,18 +319,6 @@ export class Term {
     for (const c of L.columns) c.node.value.set(s.columns.get(c.name)!);
     for (const p of L.parameters) p.node.value[0] = p.param.value;
     L.tape.forward();
-    const value = L.root.value[0]!;
-    this.value = value;
-    if (!backward || !Number.isFinite(value)) return value;
-    L.tape.backward(L.root, this.weight);
-    if (plan) {
-      net.clearCotangents(plan);
-      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
-      net.backwardWritten(plan, accumulate);
-    }
-    L.parameters.forEach((p, i) => {
-      scalarGrads[this.slots[i]!]! += p.node.grad[0]!;
-    });
-    return value;
+    return plan;
   }
 }

@@ -85,7 +85,7 @@ const breakage = fc.constantFrom<[string, (o: FitOptions) => void, RegExp, boole
     (o) => {
       o.phases!.push({ optimizer: 'lbfgs', steps: 1, schedule: { type: 'cosine' } });
     },
-    /L-BFGS chooses its step by line search/,
+    /L-BFGS chooses its own steps \(by line search\)/,
     false,
   ],
   [

@@ -409,12 +409,12 @@ describe('L-BFGS', () => {
   it('refuses a schedule or clipNorm, which it would not apply', async () => {
     const net = new Mlp({ sizes: [1, 4, 1], seed: 1 });
     expect((await rejection(fit(net, sine({ optimizer: 'lbfgs', schedule: { type: 'cosine' } })))).message).toMatch(
-      /fit: L-BFGS chooses its step by line search; schedule does not apply to it/,
+      /fit: L-BFGS chooses its own steps \(by line search\); schedule does not apply to it/,
     );
     expect(
       (await rejection(fit(net, sine({ optimizer: undefined, steps: undefined, phases: [{ optimizer: 'lbfgs', steps: 3, clipNorm: 1 }] }))))
         .message,
-    ).toMatch(/phases\[0\]: L-BFGS chooses its step by line search; clipNorm does not apply to it/);
+    ).toMatch(/phases\[0\]: L-BFGS chooses its own steps \(by line search\); clipNorm does not apply to it/);
     net.dispose();
   });
 

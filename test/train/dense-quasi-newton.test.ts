@@ -390,7 +390,7 @@ describe('bad input', () => {
     await expect(run({ type: 'ssbfgs', historyReset: -1 })).rejects.toThrow(/historyReset: expected a whole number ≥ 0, got -1/);
     await expect(run({ type: 'bfgs', maxMatrixBytes: 0 })).rejects.toThrow(/maxMatrixBytes: expected a number in \[1, ∞\)/);
     await expect(run('bfgs', undefined, { schedule: { type: 'exponential', gamma: 0.9 } })).rejects.toThrow(
-      /'bfgs' chooses its step by line search; schedule does not apply/,
+      /'bfgs' chooses its own steps \(by line search\); schedule does not apply/,
     );
   });
 
