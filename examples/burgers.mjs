@@ -1,12 +1,15 @@
 // Viscous Burgers, the classic PINN benchmark (Raissi, Perdikaris & Karniadakis 2019):
 //   u_t + u u_x - nu u_xx = 0,  nu = 0.01/pi,  x in [-1, 1], t in [0, 1],
 //   u(x, 0) = -sin(pi x),  u(-1, t) = u(1, t) = 0,
-// on a 2-20x8-1 tanh network with 10000 collocation points, float64: Adam on minibatches
-// of the collocation points, then L-BFGS on all of them until the time budget.
-// The exact solution comes from the Cole-Hopf transform (see exact() below); the paper
-// reports a relative L2 error of 6.7e-4.
+// on Raissi's 2-20x8-1 tanh network with 10000 collocation points and 100 initial and
+// boundary points, float64, inputs scaled to [-1, 1] (the network sees (x, 2t - 1)).
+//
+// The default recipe: 1000 Adam steps, then the self-scaled Broyden method (Urbán et al.
+// 2024) on all points until the time budget; it reaches a relative L2 error near 1e-4
+// in about four minutes on one core. RECIPE=2019 runs the paper's recipe (Adam on
+// minibatches, then L-BFGS), which stalls near 1e-3 (the paper reports 6.7e-4).
+// The exact solution comes from the Cole-Hopf transform (see exact() below).
 import { init, Mlp, fit, mean, mse, Random } from 'jetfit';
-
 const PI = Math.PI,
   NU = 0.01 / PI;
 
@@ -42,81 +45,109 @@ export function exact(x, t, points = 800) {
   return -num / den;
 }
 
-const main = async () => {
-  await init();
-  const adamSteps = Number(process.env.ADAM_STEPS ?? 5000);
-  const lbfgsSteps = Number(process.env.LBFGS_STEPS ?? 20000);
-  // the whole run (training and evaluation) must fit in 10 minutes: training stops at this
-  const budget = Number(process.env.TIME_BUDGET ?? 540);
-  const Nf = Number(process.env.COLLOCATION ?? 10000);
-  const rng = new Random(2024);
-  const collocation = Array.from({ length: Nf }, () => [rng.uniformIn(-1, 1), rng.uniform()]);
+/**
+ * Raissi's set-up: the terms for fit (the network sees (x, 2t - 1), so d/dt = 2 d/d(2t - 1))
+ * and the relative L2 error of a network on a 256 x 100 grid against the exact solution.
+ */
+export function burgers({ collocation = 10000, seed = 2024 } = {}) {
+  const rng = new Random(seed);
+  const points = Array.from({ length: collocation }, () => [rng.uniformIn(-1, 1), rng.uniformIn(-1, 1)]);
   // 100 initial and boundary points, stratified so that no stretch of the initial
   // condition goes unseen: 50 on t = 0, 25 on each of x = -1 and x = 1
   const edge = [],
     u0 = [];
   for (let k = 0; k < 50; k++) {
     const x = -1 + (2 * (k + rng.uniform())) / 50;
-    edge.push([x, 0]);
+    edge.push([x, -1]);
     u0.push(-Math.sin(PI * x));
   }
   for (let k = 0; k < 50; k++) {
-    edge.push([k % 2 ? 1 : -1, (Math.floor(k / 2) + rng.uniform()) / 25]);
+    edge.push([k % 2 ? 1 : -1, -1 + (2 * (Math.floor(k / 2) + rng.uniform())) / 25]);
     u0.push(0);
   }
+  const terms = {
+    // inputs are (x, s = 2t - 1): d(0) = ∂/∂x, d(1) = ∂/∂s = (1/2) ∂/∂t
+    residual: {
+      points,
+      loss: ({ u }) =>
+        mean(
+          u
+            .d(1)
+            .mul(2)
+            .add(u.mul(u.d(0)))
+            .sub(u.d2(0, 0).mul(NU))
+            .square(),
+        ),
+    },
+    edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
+  };
+  const grid = [],
+    truth = [];
+  for (let i = 0; i < 256; i++)
+    for (let j = 0; j < 100; j++) {
+      const x = -1 + (2 * i) / 255,
+        t = j / 99;
+      grid.push([x, 2 * t - 1]);
+      truth.push(exact(x, t));
+    }
+  const error = (net) => relativeError(net.evaluate(grid).y, truth);
+  return { terms, error };
+}
+
+/** ‖u − truth‖₂ / ‖truth‖₂ */
+export function relativeError(u, truth) {
+  let num = 0,
+    den = 0;
+  for (let k = 0; k < truth.length; k++) {
+    num += (u[k] - truth[k]) ** 2;
+    den += truth[k] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+const main = async () => {
+  await init();
+  const recipe = process.env.RECIPE ?? 'ssbroyden';
+  if (recipe !== 'ssbroyden' && recipe !== '2019') throw new Error(`RECIPE: expected ssbroyden or 2019, got ${recipe}`);
+  const paper = recipe === '2019';
+  const adamSteps = Number(process.env.ADAM_STEPS ?? (paper ? 5000 : 1000));
+  const secondSteps = Number(process.env.SECOND_STEPS ?? 100000);
+  // training stops at this many seconds
+  const budget = Number(process.env.TIME_BUDGET ?? 480);
+  const { terms, error } = burgers({ collocation: Number(process.env.COLLOCATION ?? 10000) });
   const adamBatch = Number(process.env.ADAM_BATCH ?? 2000);
   const net = new Mlp({ sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 7 });
+  const phases = paper
+    ? [
+        // Adam on minibatches of the collocation points, then L-BFGS on all of them
+        {
+          optimizer: { type: 'adam', lr: 1e-3 },
+          steps: adamSteps,
+          batchSize: { residual: adamBatch },
+          schedule: { type: 'exponential', gamma: 0.9995 },
+        },
+        { optimizer: { type: 'lbfgs', historySize: 50 }, steps: secondSteps },
+      ]
+    : [
+        { optimizer: { type: 'adam', lr: 1e-3 }, steps: adamSteps },
+        { optimizer: 'ssbroyden', steps: secondSteps },
+      ];
   const history = await fit(net, {
-    terms: {
-      // inputs are (x, t): d(0) = ∂/∂x, d(1) = ∂/∂t
-      residual: {
-        points: collocation,
-        loss: ({ u }) =>
-          mean(
-            u
-              .d(1)
-              .add(u.mul(u.d(0)))
-              .sub(u.d2(0, 0).mul(NU))
-              .square(),
-          ),
-      },
-      edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
-    },
-    phases: [
-      // Adam on minibatches of the collocation points, then L-BFGS on all of them
-      {
-        optimizer: { type: 'adam', lr: 1e-3 },
-        steps: adamSteps,
-        batchSize: { residual: adamBatch },
-        schedule: { type: 'exponential', gamma: 0.9995 },
-      },
-      { optimizer: { type: 'lbfgs', historySize: 50 }, steps: lbfgsSteps },
-    ],
+    terms,
+    phases,
     onStep: ({ step, loss, seconds }) => {
       if (step % 500 === 0) console.log(`step ${step}  loss ${loss.toExponential(3)}  ${seconds.toFixed(0)} s`);
       return seconds < budget;
     },
   });
-
-  // relative L2 error on a 256 x 100 grid
-  const grid = [];
-  for (let i = 0; i < 256; i++) for (let j = 0; j < 100; j++) grid.push([-1 + (2 * i) / 255, j / 99]);
-  const u = net.evaluate(grid).y;
-  let num = 0,
-    den = 0;
-  grid.forEach(([x, t], k) => {
-    const e = exact(x, t);
-    num += (u[k] - e) ** 2;
-    den += e * e;
-  });
-  const err = Math.sqrt(num / den);
+  const err = error(net);
   console.log(
-    `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${Math.min(history.steps, adamSteps)} Adam), ${history.seconds.toFixed(1)} s`,
+    `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${Math.min(history.steps, adamSteps)} Adam, then ${paper ? 'L-BFGS' : 'SSBroyden'}), ${history.seconds.toFixed(1)} s`,
   );
   console.log(`relative L2 error against the Cole-Hopf solution: ${err.toExponential(3)} (Raissi et al. 2019: 6.7e-4)`);
   if (process.env.SAVE) (await import('node:fs')).writeFileSync(process.env.SAVE, JSON.stringify(net.toJSON()));
   net.dispose();
-  const bound = Number(process.env.BOUND ?? 5e-3);
+  const bound = Number(process.env.BOUND ?? (paper ? 5e-3 : 3e-4));
   if (!(err < bound)) {
     console.error(`error above ${bound}`);
     process.exit(1);

@@ -66,7 +66,7 @@ export class ForwardPass implements Jets {
   jacobianRows(cotangents: Cotangents): Float64Array[] {
     this.checkCurrent('jacobianRows');
     this.net.checkCotangents(this.plan.spec, this.plan.batch, cotangents);
-    return this.net.jacobianRowsOf(this.net.forwardModeOf(this.plan), cotangents);
+    return this.net.jacobianRowsOf(this.plan, cotangents);
   }
 
   private checkCurrent(what: string): void {

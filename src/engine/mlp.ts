@@ -24,6 +24,7 @@ import { readDocument, resolveMlpOptions, type MlpJSON, type MlpOptions } from '
 import { ParameterStore, type LayerParams, type LayerParamsInput } from './parameter-store.js';
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
+import { backwardRows, compactRows, pointsOf } from './jacobian-rows.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
 export type { BackwardOptions } from './forward-pass.js';
@@ -325,54 +326,20 @@ export class Mlp {
 
   /**
    * @internal per-point parameter Jacobian rows of Σ (cotangent × jet) for cotangents
-   * already written into a forward-mode plan: row p (flat gradient layout, the dtype's
-   * elements) at byte offset rows + p·flatLength·S. The gradient buffer is untouched.
+   * already written into a forward-mode plan (see jacobian-rows.ts)
    */
   rowsWritten(plan: Plan, rows: number): void {
     this.check('backward');
-    if (plan.mode !== 'forward') throw new JetfitError('jacobianRows: internal error: a reverse-mode pass has no per-point rows');
-    plan.setFlags(true, false);
-    this.store.kernels.backwardRows(plan.words, rows, this.store.flatLength * this.store.S, this.store.grads);
+    backwardRows(this.store, plan, rows);
   }
 
-  /**
-   * @internal the compact Jacobian rows [B][parameterCount] (getParams() order) of checked
-   * cotangents on a forward-mode plan of B points.
-   */
+  /** @internal the compact Jacobian rows [B][parameterCount] of checked cotangents (see jacobian-rows.ts) */
   jacobianRowsOf(plan: Plan, c: Cotangents): Float64Array[] {
-    const B = plan.batch,
-      S = this.store.S,
-      flat = this.store.flatLength;
-    const heap = this.core.heap;
-    const ptr = heap.alloc(B * flat * S, `jacobianRows: ${B} rows of ${flat} parameters`);
-    try {
-      this.jets.writeCotangents(this.view(), plan, c);
-      this.rowsWritten(plan, ptr);
-      const at = this.store.parameterOffsets();
-      const view = this.view(),
-        base = ptr / S;
-      return Array.from({ length: B }, (_, p) => {
-        const row = new Float64Array(at.length),
-          o = base + p * flat;
-        for (let k = 0; k < at.length; k++) row[k] = view[o + at[k]!]!;
-        return row;
-      });
-    } finally {
-      heap.release(ptr);
-    }
-  }
-
-  /** @internal a forward-mode pass over the points of `plan` (the plan itself when it is one) */
-  forwardModeOf(plan: Plan): Plan {
-    if (plan.mode === 'forward') return plan;
-    const B = plan.batch,
-      n = this.inputs,
-      inP = this.store.layout[0]!.inP;
-    const x = new Float64Array(B * n),
-      view = this.view(),
-      o = plan.x / this.store.S;
-    for (let p = 0; p < B; p++) for (let i = 0; i < n; i++) x[p * n + i] = view[o + p * inP + i]!;
-    return this.run(x, plan.spec, true, B, true);
+    this.check('backward');
+    const fwd = plan.mode === 'forward' ? plan : this.run(pointsOf(this.store, plan, this.inputs), plan.spec, true, plan.batch, true);
+    return compactRows(this.store, this.core.heap, fwd, (p) => {
+      this.jets.writeCotangents(this.view(), p, c);
+    });
   }
 
   /** @internal copies the gradient buffer out in getParams() layout */

@@ -35,8 +35,14 @@ describe('examples', () => {
     const out = await example('gradient-penalty', { STEPS: '800', BOUND: '0.15' });
     expect(number(out, /outside \|x\| < 0.2: (\S+)/)).toBeLessThan(0.15);
   });
-  it('burgers: nonlinear time-dependent PDE against Cole-Hopf', async () => {
-    const out = await example('burgers', { COLLOCATION: '1000', ADAM_STEPS: '200', LBFGS_STEPS: '300', BOUND: '0.8' });
+  it('burgers: nonlinear time-dependent PDE against Cole-Hopf, Adam then SSBroyden', async () => {
+    const out = await example('burgers', { COLLOCATION: '1000', ADAM_STEPS: '200', SECOND_STEPS: '150', BOUND: '0.2' });
+    expect(out).toMatch(/then SSBroyden/);
+    expect(number(out, /Cole-Hopf solution: (\S+)/)).toBeLessThan(0.2);
+  });
+  it('burgers: the 2019 recipe (Adam on minibatches, then L-BFGS)', async () => {
+    const out = await example('burgers', { RECIPE: '2019', COLLOCATION: '1000', ADAM_STEPS: '200', SECOND_STEPS: '150', BOUND: '0.8' });
+    expect(out).toMatch(/then L-BFGS/);
     expect(number(out, /Cole-Hopf solution: (\S+)/)).toBeLessThan(0.8);
   });
 });
