@@ -131,7 +131,7 @@ function raissi() {
 
 const PROBLEMS = { burgers: raissi, kiyani, poisson };
 
-async function run(problem, method, minutes) {
+async function run(problem, method) {
   const p = PROBLEMS[problem]();
   const net = new Mlp({ sizes: p.sizes, activation: 'tanh', dtype: 'float64', seed: p.seed });
   const curve = [];
