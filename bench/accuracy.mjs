@@ -14,7 +14,7 @@
 //   node bench/accuracy.mjs [--only burgers,poisson] [--methods ssbroyden,lm] [--minutes 10] [--every 5]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { init, fit, mean, mse, Mlp } from 'jetfit';
-import { burgers, relativeError } from '../examples/burgers.mjs';
+import { burgers, relativeError, residualLoss } from '../examples/burgers.mjs';
 import { lineChart } from './svg.mjs';
 
 const argv = process.argv.slice(2);
@@ -31,7 +31,6 @@ const long = 1e7;
 
 /** Kiyani et al. 2025's Burgers set-up (inputs (x, s = 2t - 1)). */
 function kiyani() {
-  const NU = 0.01 / PI;
   const uniform = (n, r) => Array.from({ length: n }, () => [r.uniformIn(-1, 1), r.uniformIn(-1, 1)]);
   const initial = (n, r) => Array.from({ length: n }, () => [r.uniformIn(-1, 1), -1]);
   const sides = (n, r) => Array.from({ length: n }, (_, k) => [k % 2 ? 1 : -1, r.uniformIn(-1, 1)]);
@@ -40,15 +39,7 @@ function kiyani() {
     residual: {
       points: uniform,
       count: 8000,
-      loss: ({ u }) =>
-        mean(
-          u
-            .d(1)
-            .mul(2)
-            .add(u.mul(u.d(0)))
-            .sub(u.d2(0, 0).mul(NU))
-            .square(),
-        ),
+      loss: residualLoss,
       resample: { every: 500, candidates: 50000 },
     },
     initial: { points: initial, count: 500, loss: ({ u, x }) => mse(u, x[0].mul(PI).sin().neg()), weight: 5 },

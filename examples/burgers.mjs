@@ -45,6 +45,17 @@ export function exact(x, t, points = 800) {
   return -num / den;
 }
 
+/** mean((u_t + u u_x - nu u_xx)²) on inputs (x, s = 2t - 1): d(0) = ∂/∂x, d(1) = ∂/∂s = (1/2) ∂/∂t. */
+export const residualLoss = ({ u }) =>
+  mean(
+    u
+      .d(1)
+      .mul(2)
+      .add(u.mul(u.d(0)))
+      .sub(u.d2(0, 0).mul(NU))
+      .square(),
+  );
+
 /**
  * Raissi's set-up: the terms for fit (the network sees (x, 2t - 1), so d/dt = 2 d/d(2t - 1))
  * and the relative L2 error of a network on a 256 x 100 grid against the exact solution.
@@ -66,19 +77,7 @@ export function burgers({ collocation = 10000, seed = 2024 } = {}) {
     u0.push(0);
   }
   const terms = {
-    // inputs are (x, s = 2t - 1): d(0) = ∂/∂x, d(1) = ∂/∂s = (1/2) ∂/∂t
-    residual: {
-      points,
-      loss: ({ u }) =>
-        mean(
-          u
-            .d(1)
-            .mul(2)
-            .add(u.mul(u.d(0)))
-            .sub(u.d2(0, 0).mul(NU))
-            .square(),
-        ),
-    },
+    residual: { points, loss: residualLoss },
     edges: { points: edge, columns: { u0 }, loss: ({ u, data }) => mse(u, data.u0) },
   };
   const grid = [],

@@ -1,6 +1,23 @@
 // Shared test helpers: references and error measures. Tests import the built package
 // (dist/), the artifact users get.
+import { readFile } from 'node:fs/promises';
 import type { Mlp, LayerParams } from '../dist/index.js';
+import type { CoreExports } from '../dist/runtime/abi.js';
+import { Heap } from '../dist/runtime/heap.js';
+
+/** The two shipped builds of the core. */
+export const BUILDS = ['jetfit-relaxed.wasm', 'jetfit.wasm'] as const;
+
+/** A fresh instance of each shipped build, with an allocator over its memory (kernel tests). */
+export async function loadCores(): Promise<Map<string, { exports: CoreExports; heap: Heap }>> {
+  const cores = new Map<string, { exports: CoreExports; heap: Heap }>();
+  for (const file of BUILDS) {
+    const { instance } = await WebAssembly.instantiate(await readFile(new URL(`../dist/${file}`, import.meta.url)), {});
+    const exports = instance.exports as unknown as CoreExports;
+    cores.set(file, { exports, heap: new Heap(exports.memory, exports.heap_base()) });
+  }
+  return cores;
+}
 
 /** ‖a − b‖∞ / max(‖b‖∞, floor): a relative error that tolerates exact zeros. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-8): number {

@@ -1,20 +1,12 @@
 // The GEMM micro-kernels against a plain triple loop: both precisions, A and Aᵀ,
 // every mode (accumulate, overwrite, bias), odd M and K, N of one and several vectors,
 // in both builds (their packed tiles differ: 5 rows with relaxed FMA, 4 without).
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Heap } from '../../dist/runtime/heap.js';
-import type { CoreExports } from '../../dist/runtime/abi.js';
-import { points, relError } from '../helpers.js';
+import { BUILDS, loadCores, points, relError } from '../helpers.js';
 
-const BUILDS = ['jetfit-relaxed.wasm', 'jetfit.wasm'] as const;
-const cores = new Map<string, { exports: CoreExports; heap: Heap }>();
+let cores: Awaited<ReturnType<typeof loadCores>>;
 beforeAll(async () => {
-  for (const file of BUILDS) {
-    const { instance } = await WebAssembly.instantiate(await readFile(new URL(`../../dist/${file}`, import.meta.url)), {});
-    const exports = instance.exports as unknown as CoreExports;
-    cores.set(file, { exports, heap: new Heap(exports.memory, exports.heap_base()) });
-  }
+  cores = await loadCores();
 });
 
 const SHAPES: [number, number, number][] = [

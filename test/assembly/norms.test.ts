@@ -1,19 +1,12 @@
 // maxAbs (assembly/norms.ts) against a plain loop: lengths of one vector, an odd number of
 // vectors (the single-accumulator tail) and many; NaN, ±Infinity and denormals anywhere;
 // both precisions and both builds.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Heap } from '../../dist/runtime/heap.js';
-import type { CoreExports } from '../../dist/runtime/abi.js';
+import { BUILDS, loadCores } from '../helpers.js';
 
-const BUILDS = ['jetfit-relaxed.wasm', 'jetfit.wasm'] as const;
-const cores = new Map<string, { exports: CoreExports; heap: Heap }>();
+let cores: Awaited<ReturnType<typeof loadCores>>;
 beforeAll(async () => {
-  for (const file of BUILDS) {
-    const { instance } = await WebAssembly.instantiate(await readFile(new URL(`../../dist/${file}`, import.meta.url)), {});
-    const exports = instance.exports as unknown as CoreExports;
-    cores.set(file, { exports, heap: new Heap(exports.memory, exports.heap_base()) });
-  }
+  cores = await loadCores();
 });
 
 function plain(x: ArrayLike<number>): number {

@@ -1,24 +1,17 @@
 // The dense quasi-Newton methods ('bfgs', 'ssbfgs', 'ssbroyden'): the update against a direct
 // transcription of the published formulas on random H, s, y; symmetry and positive
 // definiteness kept; the kernels against plain loops; known minima; resume bitwise; bad input.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILDS, loadCores } from '../helpers.js';
 import { fit, init, mean, Mlp, parameter, type FieldLike, type LossContext, type OptimizerSpec } from '../../dist/index.js';
-import type { CoreExports } from '../../dist/runtime/abi.js';
-import { Heap } from '../../dist/runtime/heap.js';
 import { rankTwoCoefficients, scaling, type DenseMethod } from '../../dist/train/self-scaling.js';
 import { Random } from '../../dist/base/random.js';
 
 await init();
 
-const BUILDS = ['jetfit-relaxed.wasm', 'jetfit.wasm'] as const;
-const cores = new Map<string, { exports: CoreExports; heap: Heap }>();
+let cores: Awaited<ReturnType<typeof loadCores>>;
 beforeAll(async () => {
-  for (const file of BUILDS) {
-    const { instance } = await WebAssembly.instantiate(await readFile(new URL(`../../dist/${file}`, import.meta.url)), {});
-    const exports = instance.exports as unknown as CoreExports;
-    cores.set(file, { exports, heap: new Heap(exports.memory, exports.heap_base()) });
-  }
+  cores = await loadCores();
 });
 
 type Matrix = number[][];
