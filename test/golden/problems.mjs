@@ -1,6 +1,6 @@
 // The problems whose trained parameters the golden file records: the five examples'
-// set-ups and the six standard workloads (bench/workloads.mjs), each trained for 200
-// steps. Run as `node test/golden/problems.mjs <simd|relaxed> <float32|float64> [names]`
+// set-ups, the six standard workloads (bench/workloads.mjs) and the curvature optimizers,
+// each trained for 200 steps. Run as `node test/golden/problems.mjs <simd|relaxed> <float32|float64> [names]`
 // it prints { name: sha256 of the parameters' bytes } as JSON. The examples keep their
 // networks, data and losses; their step counts are cut to 200 (Poisson and Burgers: 100
 // Adam steps, then 100 L-BFGS iterations).
@@ -183,7 +183,44 @@ const WORKLOAD_PROBLEMS = Object.fromEntries(
     ],
   ]),
 );
-export const PROBLEMS = { ...EXAMPLES, ...WORKLOAD_PROBLEMS };
+// The optimizers that keep curvature (dense quasi-Newton, Levenberg–Marquardt) and
+// residual-based resampling, each after 50 Adam steps: 150 steps of the method.
+const poisson1d = (optimizer, resample) => () => [
+  { sizes: [1, 12, 12, 1], seed: 5 },
+  {
+    terms: {
+      pde: {
+        ...(resample
+          ? { points: (n, r) => Array.from({ length: n }, () => [r.uniform()]), count: 40, resample: { every: 50, candidates: 400 } }
+          : { points: Array.from({ length: 40 }, (_, i) => [(i + 0.5) / 40]) }),
+        loss: ({ u, x }) =>
+          mean(
+            u
+              .d2(0, 0)
+              .add(
+                x[0]
+                  .mul(PI)
+                  .sin()
+                  .mul(PI * PI),
+              )
+              .square(),
+          ),
+      },
+      edge: { points: [[0], [1]], loss: ({ u }) => mean(u.square()), weight: 5 },
+    },
+    phases: [
+      { optimizer: { type: 'adam', lr: 1e-2 }, steps: 50 },
+      { optimizer, steps: 150 },
+    ],
+  },
+];
+const OPTIMIZER_PROBLEMS = {
+  'bfgs-poisson1d': poisson1d('bfgs', false),
+  'ssbfgs-poisson1d': poisson1d('ssbfgs', false),
+  'ssbroyden-rad-poisson1d': poisson1d('ssbroyden', true),
+  'lm-poisson1d': poisson1d('lm', false),
+};
+export const PROBLEMS = { ...EXAMPLES, ...WORKLOAD_PROBLEMS, ...OPTIMIZER_PROBLEMS };
 
 /** sha256 of the trained parameters' bytes (getParams order, the network's dtype). */
 export async function trainedHash(name, dtype) {
