@@ -42,7 +42,7 @@ export function residualBlocks(terms: readonly Term[], where: string): { blocks:
           `the loss of term '${term.name}' is not: ${r}. Use 'ssbroyden' or 'lbfgs' for it`,
       );
     }
-    if (term.weight === 0) continue;
+    // (a term of weight 0 still gets its rows, all zero: its value is recorded like any other)
     const N = term.sampler.data.size;
     for (const residual of r) {
       const scale = Math.sqrt((term.weight * residual.coefficient) / (residual.kind === 'mean' ? N : 1));

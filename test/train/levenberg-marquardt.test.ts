@@ -93,6 +93,25 @@ describe('known minima', () => {
   });
 });
 
+it('records the value of a term of weight 0 (a monitor) like any other', async () => {
+  const points = Array.from({ length: 10 }, (_, i) => [i / 9]);
+  const net = new Mlp({ sizes: [1, 4, 1], dtype: 'float64', seed: 3 });
+  const h = await fit(net, {
+    terms: {
+      fit: { points, columns: { y: points.map(([x]) => x! * x!) }, loss: ({ u, data }) => mse(u, data.y) },
+      monitor: { points, loss: ({ u }) => mse(u, 2), weight: 0 },
+    },
+    optimizer: 'lm',
+    steps: 5,
+    progress: false,
+  });
+  const u = net.evaluate(points).y;
+  const want = Array.from(u).reduce((s, v) => s + (v - 2) ** 2, 0) / points.length;
+  expect(h.terms.monitor!.at(-1)).toBeCloseTo(want, 12);
+  expect(h.loss.at(-1)).toBeCloseTo(h.terms.fit!.at(-1)!, 15);
+  net.dispose();
+});
+
 describe('Cholesky kernels', () => {
   let ex: CoreExports, heap: Heap;
   beforeAll(async () => {
