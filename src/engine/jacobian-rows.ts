@@ -26,26 +26,35 @@ export function pointsOf(store: ParameterStore, plan: Plan, n: number): Float64A
 }
 
 /**
+ * Copies B rows left by backwardRows at byte offset `rows` into dst in compact form
+ * (getParams() order, float64): row p to dst[offset + p·stride ...].
+ */
+export function compactInto(store: ParameterStore, rows: number, B: number, dst: Float64Array, offset: number, stride: number): void {
+  const at = store.parameterOffsets(),
+    flat = store.flatLength;
+  const view = store.view(),
+    base = rows / store.S;
+  for (let p = 0; p < B; p++) {
+    const o = base + p * flat,
+      d = offset + p * stride;
+    for (let k = 0; k < at.length; k++) dst[d + k] = view[o + at[k]!]!;
+  }
+}
+
+/**
  * The compact rows [B][parameterCount] (getParams() order) after `write` has put the
  * cotangents into a forward-mode plan; the scratch block is returned to the heap.
  */
 export function compactRows(store: ParameterStore, heap: Heap, plan: Plan, write: (plan: Plan) => void): Float64Array[] {
   const B = plan.batch,
-    S = store.S,
-    flat = store.flatLength;
-  const ptr = heap.alloc(B * flat * S, `jacobianRows: ${B} rows of ${flat} parameters`);
+    P = store.parameterCount;
+  const ptr = heap.alloc(B * store.flatLength * store.S, `jacobianRows: ${B} rows of ${store.flatLength} parameters`);
   try {
     write(plan);
     backwardRows(store, plan, ptr);
-    const at = store.parameterOffsets();
-    const view = store.view(),
-      base = ptr / S;
-    return Array.from({ length: B }, (_, p) => {
-      const row = new Float64Array(at.length),
-        o = base + p * flat;
-      for (let k = 0; k < at.length; k++) row[k] = view[o + at[k]!]!;
-      return row;
-    });
+    const all = new Float64Array(B * P);
+    compactInto(store, ptr, B, all, 0, P);
+    return Array.from({ length: B }, (_, p) => all.subarray(p * P, (p + 1) * P));
   } finally {
     heap.release(ptr);
   }

@@ -9,6 +9,7 @@
 // ϱ > 0 the step is kept and μ ← μ·max(1/3, 1 − (2ϱ − 1)³), else μ ← μ·ν, ν ← 2ν. All
 // matrices are float64 in WebAssembly memory, allocated once per phase.
 import { JetfitError } from '../base/errors.js';
+import { compactInto } from '../engine/jacobian-rows.js';
 import type { Float64Block } from '../engine/parameter-store.js';
 import { squaredResiduals, type SquaredResidual } from '../fields/pointwise.js';
 import type { TapeNode } from '../fields/tape.js';
@@ -23,6 +24,8 @@ import type { Trainables } from './trainables.js';
 
 interface Block {
   term: Term;
+  /** the term's index in the run */
+  index: number;
   residual: SquaredResidual;
   /** √(weight · coefficient / N): the row scale */
   scale: number;
@@ -34,7 +37,7 @@ interface Block {
 export function residualBlocks(terms: readonly Term[], where: string): { blocks: Block[]; rows: number } {
   const blocks: Block[] = [];
   let rows = 0;
-  for (const term of terms) {
+  for (const [index, term] of terms.entries()) {
     const r = squaredResiduals(term.expression);
     if (typeof r === 'string') {
       throw new JetfitError(
@@ -46,7 +49,7 @@ export function residualBlocks(terms: readonly Term[], where: string): { blocks:
     const N = term.sampler.data.size;
     for (const residual of r) {
       const scale = Math.sqrt((term.weight * residual.coefficient) / (residual.kind === 'mean' ? N : 1));
-      blocks.push({ term, residual, scale, row: rows });
+      blocks.push({ term, index, residual, scale, row: rows });
       rows += N;
     }
   }
@@ -81,6 +84,10 @@ export class LmStepper implements Stepper {
   private readonly rhs: number;
   private readonly ld: number;
   private readonly delta: Float64Array;
+  /** compact JᵀR, −δ, and each term's value: planned once */
+  private readonly gc: Float64Array;
+  private readonly w: Float64Array;
+  private readonly values: Float64Array;
   private readonly x: Float64Array;
   private mu = NaN;
   private nu = 2;
@@ -123,6 +130,9 @@ export class LmStepper implements Stepper {
     this.R = take(this.rows);
     this.rhs = take(this.ld);
     this.delta = new Float64Array(t.size);
+    this.gc = new Float64Array(P);
+    this.w = new Float64Array(P);
+    this.values = new Float64Array(c.terms.length);
     this.x = new Float64Array(t.size);
   }
 
@@ -132,18 +142,14 @@ export class LmStepper implements Stepper {
 
   /** R, J (compact rows) and L = ‖R‖² at the current parameters; the term values recorded. */
   private linearize(): number {
-    const net = this.c.net,
-      store = net.parameterStore();
-    const at = store.parameterOffsets(),
-      flat = store.flatLength,
-      S = store.S;
+    const net = this.c.net;
     const R = this.f64(this.R, this.rows),
       Pp = this.Pp;
     for (const term of this.c.terms) {
       term.value = NaN;
       this.c.termValues[term.name] = NaN;
     }
-    const values = new Map<Term, number>();
+    const values = this.values.fill(0);
     for (const b of this.blocks) {
       const L = b.term.lowered;
       const plan = b.term.forwardTape(true, true);
@@ -155,25 +161,18 @@ export class LmStepper implements Stepper {
         R[b.row + p] = b.scale * r;
         sum += r * r;
       }
-      values.set(b.term, (values.get(b.term) ?? 0) + b.residual.coefficient * (b.residual.kind === 'mean' ? sum / N : sum));
+      values[b.index]! += b.residual.coefficient * (b.residual.kind === 'mean' ? sum / N : sum);
       this.f64(this.J, this.rows * Pp).fill(0, b.row * Pp, (b.row + N) * Pp);
       if (typeof v === 'number' || !plan) continue;
       L.tape.backwardPointwise(v as TapeNode, b.scale);
       net.clearCotangents(plan);
       for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
       net.rowsWritten(plan, this.scratch.ptr);
-      const rows = net.parameterStore().view(),
-        base = this.scratch.ptr / S,
-        Jv = this.f64(this.J, this.rows * Pp);
-      for (let p = 0; p < N; p++) {
-        const o = base + p * flat,
-          d = (b.row + p) * Pp;
-        for (let k = 0; k < at.length; k++) Jv[d + k] = rows[o + at[k]!]!;
-      }
+      compactInto(net.parameterStore(), this.scratch.ptr, N, this.f64(this.J, this.rows * Pp), b.row * Pp, Pp);
     }
     let total = 0;
-    for (const term of this.c.terms) {
-      const value = values.get(term) ?? 0;
+    for (const [i, term] of this.c.terms.entries()) {
+      const value = values[i]!;
       term.value = value;
       this.c.termValues[term.name] = value;
       total += term.weight * value;
@@ -195,7 +194,7 @@ export class LmStepper implements Stepper {
     const J = this.f64(this.J, rows * Pp),
       R = this.f64(this.R, rows);
     // g = JᵀR (compact), the half-gradient of L
-    const gc = new Float64Array(P);
+    const gc = this.gc.fill(0);
     for (let r = 0; r < rows; r++) {
       const rr = R[r]!;
       if (rr === 0) continue;
@@ -232,31 +231,32 @@ export class LmStepper implements Stepper {
         this.raise();
         continue;
       }
-      // δ (compact) = −(JᵀJ + μI)⁻¹ g, or −Jᵀ (JJᵀ + μI)⁻¹ R
-      const dc = new Float64Array(P);
+      // w = −δ (compact): (JᵀJ + μI)⁻¹ g, or Jᵀ (JJᵀ + μI)⁻¹ R
+      const w = this.w;
       if (this.gram) {
         rhs.set(R);
         k.choleskySolve(this.F, ld, n, this.rhs);
         const y = this.f64(this.rhs, rows);
+        w.fill(0);
         for (let r = 0; r < rows; r++) {
           const yr = y[r]!,
             o = r * Pp;
-          for (let j = 0; j < P; j++) dc[j]! -= J[o + j]! * yr;
+          for (let j = 0; j < P; j++) w[j]! += J[o + j]! * yr;
         }
       } else {
         rhs.set(gc);
         k.choleskySolve(this.F, ld, n, this.rhs);
-        const y = this.f64(this.rhs, P);
-        for (let j = 0; j < P; j++) dc[j] = -y[j]!;
+        w.set(this.f64(this.rhs, P));
       }
-      let dg = 0,
-        dd = 0;
+      let wg = 0,
+        ww = 0;
       for (let j = 0; j < P; j++) {
-        dg += dc[j]! * gc[j]!;
-        dd += dc[j]! * dc[j]!;
+        wg += w[j]! * gc[j]!;
+        ww += w[j]! * w[j]!;
       }
-      const predicted = -dg + this.mu * dd;
-      t.unpackVector(Array.from(dc), this.delta);
+      // the model ‖R + Jδ‖² predicts L − (−δᵀg + μ‖δ‖²) with δ = −w
+      const predicted = wg + this.mu * ww;
+      t.unpackNegated(w, this.delta);
       for (let i = 0; i < this.x.length; i++) this.delta[i] = this.x[i]! + this.delta[i]!;
       t.load(this.delta);
       const trial = c.value();
