@@ -150,6 +150,19 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
       }
       break;
     }
+    case 'lm': {
+      count(1);
+      const d = b[0];
+      const mu = Array.isArray(d) ? d[0] : undefined,
+        nu = Array.isArray(d) ? d[1] : undefined;
+      const muOk = mu === null || (typeof mu === 'number' && (Number.isNaN(mu) || (mu > 0 && Number.isFinite(mu))));
+      if (!Array.isArray(d) || d.length !== 2 || !muOk || !(typeof nu === 'number' && nu >= 2 && Number.isFinite(nu))) {
+        throw new JetfitError(
+          `${what}.buffers[0]: expected [damping μ (> 0, or null before the first step), its growth factor ν (≥ 2)], got ${JSON.stringify(d) ?? describe(d)}`,
+        );
+      }
+      break;
+    }
     case 'bfgs':
     case 'ssbfgs':
     case 'ssbroyden': {

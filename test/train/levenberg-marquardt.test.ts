@@ -178,6 +178,11 @@ describe('resume and refusals', () => {
     const saved = JSON.parse(JSON.stringify({ net: c.toJSON(), state: h1.state }));
     expect(saved.state.optimizer.type).toBe('lm');
     const d = Mlp.fromJSON(saved.net);
+    for (const bad of [[-1, 2], [1, 1], [1], 'x']) {
+      const st = JSON.parse(JSON.stringify(saved.state));
+      st.optimizer.buffers[0] = bad;
+      await expect(fit(d, { ...o, resume: st })).rejects.toThrow(/resume\.optimizer\.buffers\[0\]: expected \[damping μ/);
+    }
     await fit(d, { ...o, resume: saved.state });
     expect(Array.from(d.parameterView())).toEqual(Array.from(a.parameterView()));
     for (const n of [a, c, d]) n.dispose();
