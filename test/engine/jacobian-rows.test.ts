@@ -97,6 +97,42 @@ describe('jacobianRows', () => {
     });
   }
 
+  it("the residual-weighted sum of the rows of r = u'' + sin(x) is the gradient of mean(r²) (against finite differences)", () => {
+    const net = new Mlp({ sizes: [1, 6, 6, 1], activation: 'tanh', dtype: 'float64', seed: 12 });
+    const x = Array.from({ length: 9 }, (_, p) => [-1 + p / 4]);
+    const N = x.length;
+    const residuals = () => {
+      const h = net.evaluate(x, { hessian: 'diag' }).hessianDiag!;
+      return x.map(([v], p) => h[p]! + Math.sin(v!));
+    };
+    const loss = () => residuals().reduce((s, r) => s + r * r, 0) / N;
+    const r = residuals();
+    // ∂r_p/∂θ: the rows of the cotangent 1 on each point's u''
+    const rows = net.forward(x, { hessian: 'diag' }).jacobianRows({ hessianDiag: new Array(N).fill(1) });
+    const grad = new Float64Array(net.parameterCount);
+    rows.forEach((row, p) => {
+      for (let q = 0; q < grad.length; q++) grad[q]! += ((2 * r[p]!) / N) * row[q]!;
+    });
+    const params = net.getParams();
+    let q = 0;
+    for (const layer of params)
+      for (const key of ['W', 'b'] as const)
+        for (let i = 0; i < layer[key].length; i++, q++) {
+          const h = 1e-6,
+            orig = layer[key][i]!;
+          layer[key][i] = orig + h;
+          net.setParams(params);
+          const up = loss();
+          layer[key][i] = orig - h;
+          net.setParams(params);
+          const down = loss();
+          layer[key][i] = orig;
+          net.setParams(params);
+          expect(Math.abs((up - down) / (2 * h) - grad[q]!)).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(grad[q]!)));
+        }
+    net.dispose();
+  });
+
   it('float32 rows agree with float64 rows to float32 precision', () => {
     const make = (dtype: 'float32' | 'float64') => new Mlp({ sizes: [2, 6, 6, 1], activation: 'tanh', dtype, seed: 9 });
     const a = make('float64'),
