@@ -31,3 +31,12 @@ export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions, DenseQuasiNe
 export type { PointSampler, ResampleOptions, ResampleState } from './train/resample.js';
 export type { ScheduleSpec } from './train/schedule.js';
 export type { TermData } from './data/dataset.js';
+export { Geometry } from './geometry/geometry.js';
+export type { Point, SampleOptions } from './geometry/geometry.js';
+export type { Sampling } from './geometry/sequences.js';
+export { sobol, halton, hammersley } from './geometry/sequences.js';
+export { Box, Interval, Rectangle } from './geometry/box.js';
+export { Ball, Disk } from './geometry/ball.js';
+export { Polygon } from './geometry/polygon.js';
+export { union, intersection, difference } from './geometry/csg.js';
+export { SpaceTime } from './geometry/space-time.js';

@@ -1,0 +1,167 @@
+// A geometry is a signed distance function (negative inside, zero on the boundary, positive
+// outside) plus samplers of its interior and boundary. Membership, boundary tests, outward
+// normals, the distance used by hard constraints, and the set operations all follow from
+// the signed distance; each primitive gives its exact distance, analytic normals and its
+// own boundary sampler (interval.ts, box.ts, ball.ts, polygon.ts), and the set operations
+// combine them (csg.ts).
+import { checkInteger, checkKeys, describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
+import { generator, SAMPLINGS, unitCube, type Sampling } from './sequences.js';
+import type { Random } from '../base/random.js';
+
+/** Options of a sampling call. */
+export interface SampleOptions {
+  /** 'uniform' (default), 'grid', 'lhs', 'sobol', 'halton' or 'hammersley' */
+  method?: Sampling;
+  /** the generator's seed for 'uniform' and 'lhs' (default 0) */
+  seed?: number;
+}
+
+/** A point: one coordinate per dimension. */
+export type Point = number[];
+
+/** Tolerance of boundary tests, relative to the geometry's size. */
+export const BOUNDARY_TOLERANCE = 1e-10;
+
+/** Checked sampling options. */
+export function sampleOptions(n: unknown, o: SampleOptions | undefined, what: string): { n: number; method: Sampling; random: Random } {
+  const count = checkInteger(n, `${what}: n`, 0);
+  if (o !== undefined && (typeof o !== 'object' || o === null))
+    throw new JetfitError(`${what}: options: expected { method, seed }, got ${describe(o)}`);
+  const opts = o ?? {};
+  checkKeys(opts, ['method', 'seed'], `${what}: options`);
+  const method = opts.method ?? 'uniform';
+  if (!SAMPLINGS.includes(method)) {
+    throw new JetfitError(`${what}: options.method: expected ${SAMPLINGS.map((s) => `'${s}'`).join(', ')}, got ${describe(method)}`);
+  }
+  if (opts.seed !== undefined) checkInteger(opts.seed, `${what}: options.seed`, 0, 2 ** 32 - 1);
+  return { n: count, method, random: generator(opts.seed) };
+}
+
+/** A region of R^dim. */
+export abstract class Geometry {
+  constructor(
+    /** the number of coordinates of a point */
+    readonly dim: number,
+    /** the smallest box holding it: [lower corner, upper corner] */
+    readonly bbox: [Point, Point],
+  ) {}
+
+  /** Signed distance to the boundary: < 0 inside, 0 on the boundary, > 0 outside (exact for primitives, a bound after set operations). */
+  abstract signedDistance(x: Point): number;
+
+  /** The outward unit normal at a boundary point. */
+  abstract normalAt(x: Point): Point;
+
+  /** n points on the boundary (each within the boundary tolerance of it). */
+  protected abstract boundaryPoints(n: number, method: Sampling, random: Random): Point[];
+
+  /** The boundary's measure (length, area, ...; the number of points of a 1-D boundary): shares points between parts. */
+  abstract get boundaryMeasure(): number;
+
+  /** A length scale: the bounding box's diagonal. */
+  get size(): number {
+    return Math.hypot(...this.bbox[1].map((u, k) => u - this.bbox[0][k]!));
+  }
+
+  /** Whether x is inside or on the boundary. */
+  inside(x: Point): boolean {
+    return this.signedDistance(this.point(x, 'inside(x)')) <= BOUNDARY_TOLERANCE * this.size;
+  }
+
+  /** Whether x is on the boundary. */
+  onBoundary(x: Point): boolean {
+    return Math.abs(this.signedDistance(this.point(x, 'onBoundary(x)'))) <= BOUNDARY_TOLERANCE * this.size;
+  }
+
+  /** The distance from x to the boundary, ≥ 0 inside: the factor of a hard constraint that vanishes on the boundary. */
+  distance(x: Point): number {
+    return Math.max(0, -this.signedDistance(this.point(x, 'distance(x)')));
+  }
+
+  /** Outward unit normals at boundary points; a point off the boundary is an error naming it. */
+  normals(points: readonly Point[]): Point[] {
+    return points.map((x, i) => {
+      this.point(x, `normals(points): points[${i}]`);
+      if (!this.onBoundary(x)) {
+        throw new JetfitError(
+          `normals(points): points[${i}] = [${x.join(', ')}] is not on the boundary (signed distance ${this.signedDistance(x).toExponential(2)})`,
+        );
+      }
+      return this.normalAt(x);
+    });
+  }
+
+  /** n points inside (interior and boundary alike), by the given method (uniform by default). */
+  sampleInterior(n: number, options?: SampleOptions): Point[] {
+    const { n: count, method, random } = sampleOptions(n, options, 'sampleInterior');
+    return this.interiorPoints(count, method, random);
+  }
+
+  /** n points on the boundary, by the given method. */
+  sampleBoundary(n: number, options?: SampleOptions): Point[] {
+    const { n: count, method, random } = sampleOptions(n, options, 'sampleBoundary');
+    return this.boundaryPoints(count, method, random);
+  }
+
+  /**
+   * Interior points by rejection from the bounding box: the sequence is drawn in batches
+   * until n points are inside. 'grid' is an even grid over the box, refined until it has
+   * at least n points inside, then thinned evenly to n.
+   */
+  protected interiorPoints(n: number, method: Sampling, random: Random): Point[] {
+    const [lo, hi] = this.bbox;
+    const map = (u: number[]): Point => u.map((v, k) => lo[k]! + v * (hi[k]! - lo[k]!));
+    const keep = (x: Point): boolean => this.signedDistance(x) <= 0;
+    if (method === 'grid') {
+      for (let per = Math.max(2, Math.ceil(n ** (1 / this.dim))); ; per = Math.ceil(per * 1.2) + 1) {
+        const pts = grid(per, this.dim).map(map).filter(keep);
+        if (pts.length >= n) return thin(pts, n);
+      }
+    }
+    if (method === 'uniform' || method === 'lhs') {
+      const out: Point[] = [];
+      for (let round = 0; out.length < n; round++) {
+        if (round > 60) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
+        for (const u of unitCube(method, Math.max(16, 2 * (n - out.length)), this.dim, random)) {
+          const x = map(u);
+          if (keep(x)) out.push(x);
+          if (out.length === n) break;
+        }
+      }
+      return out;
+    }
+    // a deterministic sequence: its first n points inside
+    for (let m = Math.max(16, 2 * n), round = 0; ; m *= 2, round++) {
+      if (round > 20) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
+      const out: Point[] = [];
+      for (const u of unitCube(method, m, this.dim, random)) {
+        const x = map(u);
+        if (keep(x)) out.push(x);
+        if (out.length === n) return out;
+      }
+    }
+  }
+
+  /** Checks a point's shape and values. */
+  protected point(x: unknown, what: string): Point {
+    if (!Array.isArray(x) || x.length !== this.dim || !x.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new JetfitError(`${what}: expected ${this.dim} finite coordinates, got ${describe(x)}`);
+    }
+    return x as Point;
+  }
+}
+
+/** An even grid of per^d points on [0, 1]^d, cell centres for per ≥ 2 along each axis. */
+export function grid(per: number, d: number): number[][] {
+  const axis = Array.from({ length: per }, (_, i) => i / (per - 1));
+  let out: number[][] = [[]];
+  for (let k = 0; k < d; k++) out = out.flatMap((p) => axis.map((v) => [...p, v]));
+  return out;
+}
+
+/** n of the points, evenly spaced through the list. */
+export function thin<T>(pts: T[], n: number): T[] {
+  if (pts.length <= n) return pts;
+  return Array.from({ length: n }, (_, i) => pts[Math.floor((i * pts.length) / n)]!);
+}

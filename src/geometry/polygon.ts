@@ -1,0 +1,104 @@
+// Simple polygons in the plane (either orientation, convex or not; an L-shaped domain is
+// one): the exact signed distance (nearest edge, sign by the even-odd rule), edge normals
+// (their normalized sum at a vertex), and boundary points spread by arc length.
+import { JetfitError } from '../base/errors.js';
+import type { Random } from '../base/random.js';
+import { BOUNDARY_TOLERANCE, Geometry, type Point } from './geometry.js';
+import { unitCube, type Sampling } from './sequences.js';
+
+/** The polygon through the given vertices (in order; the last joins the first). */
+export class Polygon extends Geometry {
+  private readonly v: readonly Point[];
+  /** +1 when the vertices run counter-clockwise */
+  private readonly orientation: number;
+  private readonly lengths: number[];
+  private readonly perimeter: number;
+
+  constructor(vertices: readonly (readonly [number, number])[]) {
+    if (!Array.isArray(vertices) || vertices.length < 3)
+      throw new JetfitError(`Polygon(vertices): expected at least 3 vertices [x, y], got ${JSON.stringify(vertices)}`);
+    vertices.forEach((p, i) => {
+      if (!Array.isArray(p) || p.length !== 2 || !p.every(Number.isFinite)) {
+        throw new JetfitError(`Polygon(vertices): vertex ${i} must be [x, y] with finite coordinates, got ${JSON.stringify(p)}`);
+      }
+    });
+    const xs = vertices.map((p) => p[0]),
+      ys = vertices.map((p) => p[1]);
+    super(2, [
+      [Math.min(...xs), Math.min(...ys)],
+      [Math.max(...xs), Math.max(...ys)],
+    ]);
+    this.v = vertices.map((p) => [p[0], p[1]]);
+    let area = 0;
+    for (let i = 0; i < this.v.length; i++) {
+      const [a, b] = [this.v[i]!, this.v[(i + 1) % this.v.length]!];
+      area += a[0]! * b[1]! - b[0]! * a[1]!;
+    }
+    if (Math.abs(area) <= 1e-14 * this.size * this.size) throw new JetfitError('Polygon(vertices): the vertices enclose no area');
+    this.orientation = Math.sign(area);
+    this.lengths = this.v.map((a, i) => {
+      const b = this.v[(i + 1) % this.v.length]!;
+      return Math.hypot(b[0]! - a[0]!, b[1]! - a[1]!);
+    });
+    this.lengths.forEach((l, i) => {
+      if (!(l > 0)) throw new JetfitError(`Polygon(vertices): vertices ${i} and ${(i + 1) % this.v.length} coincide`);
+    });
+    this.perimeter = this.lengths.reduce((s, l) => s + l, 0);
+  }
+
+  /** The distance to edge i and the parameter of the nearest point on it. */
+  private edge(x: Point, i: number): { d: number; t: number } {
+    const a = this.v[i]!,
+      b = this.v[(i + 1) % this.v.length]!;
+    const ex = b[0]! - a[0]!,
+      ey = b[1]! - a[1]!;
+    const t = Math.min(1, Math.max(0, ((x[0]! - a[0]!) * ex + (x[1]! - a[1]!) * ey) / (ex * ex + ey * ey)));
+    return { d: Math.hypot(x[0]! - a[0]! - t * ex, x[1]! - a[1]! - t * ey), t };
+  }
+
+  signedDistance(x: Point): number {
+    let d = Infinity,
+      inside = false;
+    const n = this.v.length;
+    for (let i = 0, j = n - 1; i < n; j = i++) {
+      d = Math.min(d, this.edge(x, j).d);
+      const [a, b] = [this.v[i]!, this.v[j]!];
+      if (a[1]! > x[1]! !== b[1]! > x[1]! && x[0]! < ((b[0]! - a[0]!) * (x[1]! - a[1]!)) / (b[1]! - a[1]!) + a[0]!) inside = !inside;
+    }
+    return inside ? -d : d;
+  }
+
+  /** The outward normal of the nearest edge; at a vertex, the normalized sum of both edges' normals. */
+  normalAt(x: Point): Point {
+    const tol = BOUNDARY_TOLERANCE * this.size;
+    let nx = 0,
+      ny = 0;
+    for (let i = 0; i < this.v.length; i++) {
+      if (this.edge(x, i).d > tol) continue;
+      const a = this.v[i]!,
+        b = this.v[(i + 1) % this.v.length]!;
+      const l = this.lengths[i]!;
+      nx += (this.orientation * (b[1]! - a[1]!)) / l;
+      ny += (-this.orientation * (b[0]! - a[0]!)) / l;
+    }
+    const len = Math.hypot(nx, ny);
+    return [nx / len, ny / len];
+  }
+
+  get boundaryMeasure(): number {
+    return this.perimeter;
+  }
+
+  protected boundaryPoints(n: number, method: Sampling, random: Random): Point[] {
+    const s = method === 'grid' ? Array.from({ length: n }, (_, i) => (i + 0.5) / n) : unitCube(method, n, 1, random).map((u) => u[0]!);
+    return s.map((u) => {
+      let left = u * this.perimeter,
+        i = 0;
+      while (i < this.lengths.length - 1 && left > this.lengths[i]!) left -= this.lengths[i++]!;
+      const a = this.v[i]!,
+        b = this.v[(i + 1) % this.v.length]!,
+        t = Math.min(1, left / this.lengths[i]!);
+      return [a[0]! + t * (b[0]! - a[0]!), a[1]! + t * (b[1]! - a[1]!)];
+    });
+  }
+}
