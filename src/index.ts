@@ -40,3 +40,5 @@ export { Ball, Disk } from './geometry/ball.js';
 export { Polygon } from './geometry/polygon.js';
 export { union, intersection, difference } from './geometry/csg.js';
 export { SpaceTime } from './geometry/space-time.js';
+export { evaluateField } from './fields/evaluate-field.js';
+export type { FieldArguments } from './fields/evaluate-field.js';

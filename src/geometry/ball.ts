@@ -56,7 +56,7 @@ export class Ball extends Geometry {
       });
     }
     if (d === 3) {
-      return unitCube(method, n, 2, random).map(([u, v]) => {
+      return unitCube(method as Exclude<Sampling, 'grid'>, n, 2, random).map(([u, v]) => {
         const z = 1 - 2 * u!,
           s = Math.sqrt(Math.max(0, 1 - z * z)),
           phi = 2 * Math.PI * v!;

@@ -4,15 +4,14 @@
 // without replacement with probability ∝ ε^k / mean(ε^k) + c, where ε = √|ℓ| is the
 // residual's magnitude (|r| for a loss mean(r²)).
 //
-// The candidates are evaluated in chunks of a fixed size (one plan and one tape, planned
-// once), the last chunk padded with copies of its first point.
+// The candidates are evaluated in chunks of a fixed size (fields/probe.ts).
 import { checkKeys, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 import type { Random } from '../base/random.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Loss } from '../fields/field.js';
-import { lower, type LoweredLoss } from '../fields/lower.js';
+import { Probe } from '../fields/probe.js';
 import { linearReductions, type WeightedReduction } from '../fields/pointwise.js';
 import type { TapeNode } from '../fields/tape.js';
 import { checkOption } from './optimizer-options.js';
@@ -40,8 +39,6 @@ export interface ResampleState {
   rng: (number | null)[];
 }
 
-const CHUNK = 4096;
-
 /** Draws `n` points from a term's sampler function into `dst` (flat), checked like any points. */
 export function drawPoints(source: PointSampler, rng: Random, n: number, net: Mlp, term: string, dst: Float64Array): void {
   const p = source(n, rng);
@@ -59,10 +56,8 @@ export class Resampler {
   private readonly k: number;
   private readonly c: number;
   private readonly reductions: WeightedReduction[];
-  private readonly probe: LoweredLoss;
+  private readonly probe: Probe;
   private readonly values: (TapeNode | number)[];
-  private readonly chunk: number;
-  private readonly x: Float64Array;
   private readonly all: Float64Array;
   private readonly density: Float64Array;
 
@@ -96,11 +91,8 @@ export class Resampler {
       );
     }
     this.reductions = reductions;
-    this.probe = lower(loss, term, net.inputs);
-    this.values = reductions.map((t) => this.probe.valueOf(t.field)!);
-    this.chunk = Math.min(CHUNK, this.candidates);
-    this.probe.tape.resize(this.chunk);
-    this.x = new Float64Array(this.chunk * net.inputs);
+    this.probe = new Probe(net, loss, term, this.candidates);
+    this.values = reductions.map((t) => this.probe.lowered.valueOf(t.field)!);
     this.all = new Float64Array(this.candidates * net.inputs);
     this.density = new Float64Array(this.candidates);
   }
@@ -110,7 +102,9 @@ export class Resampler {
     const M = this.candidates,
       n = this.net.inputs;
     drawPoints(this.source, this.rng, M, this.net, this.term, this.all);
-    for (let start = 0; start < M; start += this.chunk) this.evaluate(start, Math.min(this.chunk, M - start));
+    this.probe.run(this.all, M, (start, len) => {
+      this.density.set(this.pointwise(len), start);
+    });
     // weights ε^k / mean(ε^k) + c, ε = √|ℓ|
     const d = this.density;
     let total = 0;
@@ -139,25 +133,9 @@ export class Resampler {
     return out;
   }
 
-  /** The pointwise loss at candidates [start, start + len) into density. */
-  private evaluate(start: number, len: number): void {
-    const n = this.net.inputs,
-      B = this.chunk,
-      L = this.probe;
-    for (let b = 0; b < B; b++) {
-      const p = start + (b < len ? b : 0);
-      for (let i = 0; i < n; i++) this.x[b * n + i] = this.all[p * n + i]!;
-    }
-    if (L.outputs.length > 0) {
-      const plan = this.net.run(this.x, L.spec, false, B);
-      for (const o of L.outputs) this.net.readComponent(plan, o.index, o.component, o.node.value);
-    }
-    for (const c of L.coordinates) {
-      const v = c.node.value;
-      for (let b = 0; b < B; b++) v[b] = this.x[b * n + c.index]!;
-    }
-    for (const p of L.parameters) p.node.value[0] = p.param.value;
-    L.tape.forward();
+  /** The pointwise loss of the probe's current chunk (its first len points). */
+  private pointwise(len: number): Float64Array {
+    const out = new Float64Array(len);
     for (let b = 0; b < len; b++) {
       let s = 0;
       this.reductions.forEach((t, j) => {
@@ -165,8 +143,9 @@ export class Resampler {
         const x = typeof v === 'number' ? v : v.value[b]!;
         s += (t.kind === 'mean' ? t.coefficient / this.count : t.coefficient) * x;
       });
-      this.density[start + b] = s;
+      out[b] = s;
     }
+    return out;
   }
 
   /** @internal the generator's position (the points are the term's) */

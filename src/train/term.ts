@@ -6,7 +6,8 @@ import type { Mlp } from '../engine/mlp.js';
 import type { Plan } from '../engine/plan.js';
 import { Random } from '../base/random.js';
 import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
-import { Field, Loss, type Parameter, type FieldContext } from '../fields/field.js';
+import { networkFields } from '../fields/context.js';
+import { Field, Loss, type Parameter } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
 import { drawPoints, Resampler, type PointSampler, type ResampleOptions, type ResampleState } from './resample.js';
 
@@ -42,21 +43,6 @@ export interface TermOptions extends Omit<TermData, 'points'> {
 }
 
 const TERM_KEYS = ['points', 'columns', 'loss', 'batchSize', 'weight', 'count', 'resample'];
-
-/**
- * A read-only array whose out-of-range reads are errors naming the index (x[5] on a
- * network with two inputs), instead of undefined surfacing later as "got undefined".
- */
-function indexed<T>(items: T[], name: string, why: string): readonly T[] {
-  return new Proxy(Object.freeze(items), {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && /^-?\d+$/.test(key) && !(key in target)) {
-        throw new JetfitError(`${name}[${key}]: ${why}, so ${name} has indices 0..${target.length - 1}`);
-      }
-      return Reflect.get(target, key, receiver) as unknown;
-    },
-  });
-}
 
 /** A compiled term. */
 export class Term {
@@ -121,9 +107,7 @@ export class Term {
     this.defaultBatch = options.batchSize ?? 'full';
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
     this.samplers.set(this.defaultBatch, this.sampler);
-    const context: FieldContext = { inputs: net.inputs, term: name };
-    const outputs = Array.from({ length: net.outputs }, (_, k) => new Field(context, { kind: 'output', index: k }));
-    const x = Array.from({ length: net.inputs }, (_, i) => new Field(context, { kind: 'coordinate', index: i }));
+    const { context, u, outputs, x } = networkFields(net.inputs, net.outputs, name);
     const columns: Record<string, Field> = {};
     for (const c of data.columns.keys()) columns[c] = new Field(context, { kind: 'column', name: c });
     const dataProxy = new Proxy(columns, {
@@ -140,12 +124,7 @@ export class Term {
         return (target as Record<string | symbol, unknown>)[key];
       },
     });
-    const loss = options.loss({
-      u: outputs[0]!,
-      outputs: indexed(outputs, 'outputs', `the network has ${net.outputs} output${net.outputs === 1 ? '' : 's'}`),
-      x: indexed(x, 'x', `the network has ${net.inputs} input${net.inputs === 1 ? '' : 's'}`),
-      data: dataProxy,
-    });
+    const loss = options.loss({ u, outputs, x, data: dataProxy });
     if (!(loss instanceof Loss)) {
       throw new JetfitError(
         `term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +
