@@ -13,9 +13,8 @@
 // written from all of them.
 //   node bench/accuracy.mjs [--only burgers,poisson] [--methods ssbroyden,lm] [--minutes 10] [--every 5]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { init, fit, mean, mse, Mlp } from 'jetfit';
+import { init, fit, lineChart, mean, mse, Mlp } from 'jetfit';
 import { burgers, relativeError, residualLoss } from '../examples/burgers.mjs';
-import { lineChart } from './svg.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {

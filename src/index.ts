@@ -42,3 +42,8 @@ export { union, intersection, difference } from './geometry/csg.js';
 export { SpaceTime } from './geometry/space-time.js';
 export { evaluateField } from './fields/evaluate-field.js';
 export type { FieldArguments } from './fields/evaluate-field.js';
+export { lineChart } from './plot/line-chart.js';
+export type { Series, Panel, ChartOptions } from './plot/line-chart.js';
+export { heatMap } from './plot/heat-map.js';
+export type { HeatMapData } from './plot/heat-map.js';
+export { plotHistory } from './plot/history-plot.js';
