@@ -27,6 +27,7 @@ export type {
   TrainingState,
 } from './train/fit.js';
 export type { LossContext, LossFunction, TermOptions } from './train/term.js';
+export type { MetricOptions, MetricRecord } from './train/metrics.js';
 export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions, DenseQuasiNewtonOptions } from './train/optimizers.js';
 export type { PointSampler, ResampleOptions, ResampleState } from './train/resample.js';
 export type { ScheduleSpec } from './train/schedule.js';

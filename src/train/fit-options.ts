@@ -9,6 +9,7 @@ import type { TermData } from '../data/dataset.js';
 import { checkOption, isQuasiNewton, resolveOptimizer, type OptimizerSpec, type ResolvedOptimizer } from './optimizer-options.js';
 import { schedule, type ScheduleSpec } from './schedule.js';
 import { Term, type LossFunction, type TermOptions } from './term.js';
+import type { MetricOptions } from './metrics.js';
 import type { TrainingState } from './training-state.js';
 
 /** One phase of training: an optimizer for a number of steps or epochs. */
@@ -71,6 +72,10 @@ export interface FitOptions extends PhaseOptions {
   progress?: boolean | 'auto';
   /** continue from history.state of an earlier run with the same options */
   resume?: TrainingState;
+  /** error metrics against a known solution or data: { name: { points, solution } }, into history.metrics */
+  metrics?: Record<string, MetricOptions>;
+  /** measure the metrics every this many steps (default 100) and after the last */
+  metricsEvery?: number;
 }
 
 /** A checked phase. */
@@ -109,6 +114,8 @@ const FIT_KEYS = [
   'signal',
   'progress',
   'resume',
+  'metrics',
+  'metricsEvery',
   ...PHASE_KEYS,
 ];
 const PER_PHASE = ['optimizer', 'steps', 'epochs', 'schedule', 'clipNorm'];

@@ -16,6 +16,7 @@ import { checkDenseSize } from './dense-quasi-newton.js';
 import { checkLm } from './levenberg-marquardt.js';
 import { now, progressWriter, yieldToEventLoop } from './event-loop.js';
 import { resolveFit, type FitOptions } from './fit-options.js';
+import { Metrics } from './metrics.js';
 import { isDense } from './optimizer-options.js';
 import type { OptimizerState } from './optimizers.js';
 import { Recorder, type History, type StopReason } from './recorder.js';
@@ -48,6 +49,7 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
 async function train(net: Mlp, options: FitOptions): Promise<History> {
   const { terms, names, scalars, phases, earlyStopping, restoreBest } = resolveFit(net, options);
   const trainables = new Trainables(net, scalars);
+  const metrics = new Metrics(net, options.metrics, options.metricsEvery);
   for (const ph of phases) {
     if (isDense(ph.opt)) checkDenseSize(ph.opt, trainables.compactSize, `${ph.where}.optimizer`);
     if (ph.opt.type === 'lm') checkLm(ph.opt, terms, trainables, `${ph.where}.optimizer`);
@@ -118,6 +120,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
   };
 
   const resampling = terms.some((t) => t.resampleState() !== null);
+  const measured: Record<string, number> = {};
   let stop: StopReason | null = null;
   let done = false;
   let stepper: Stepper | null = null;
@@ -148,10 +151,14 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
           step++;
           phaseStep++;
           stop = recorder.record(step, phaseIndex, loss, lr, termValues, seconds, alive);
+          if (metrics.due(step, false)) Object.assign(measured, metrics.measure(step, history.metrics));
           if (progress && (now() - lastProgress > 200 || stop)) {
             lastProgress = now();
             const each = names.length > 1 ? names.map((k) => `${k} ${termValues[k]!.toExponential(2)}`).join('  ') : '';
-            progress(`step ${step}  loss ${loss.toExponential(3)}  ${each}  ${seconds.toFixed(1)} s`, false);
+            const errs = Object.entries(measured)
+              .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+              .join('  ');
+            progress(`step ${step}  loss ${loss.toExponential(3)}  ${each}  ${errs}  ${seconds.toFixed(1)} s`, false);
           }
           if (now() - lastYield > 40) {
             await yieldToEventLoop();
@@ -184,6 +191,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
       const last = (history.loss[history.loss.length - 1] ?? NaN).toExponential(3);
       if (progress) progress(`step ${step}  loss ${last}  ${((now() - started) / 1000).toFixed(1)} s`, true);
     }
+    if (metrics.due(step, true) && step > 0) metrics.measure(step, history.metrics);
     history.stopReason = stop ?? (done ? history.phases[history.phases.length - 1]!.stopReason : 'completed');
     history.steps = step;
     history.seconds = (now() - started) / 1000;

@@ -1,6 +1,7 @@
 // What fit records and reports after each step: the history, the per-epoch means, the
 // callbacks, early stopping and the best parameters, and the progress line.
 import type { EarlyStoppingOptions, FitOptions, StepInfo } from './fit-options.js';
+import type { MetricRecord } from './metrics.js';
 import type { TrainingState } from './training-state.js';
 import type { Trainables } from './trainables.js';
 
@@ -39,6 +40,8 @@ export interface History {
   stopReason: StopReason;
   /** pass as `resume` to continue */
   state: TrainingState;
+  /** each metric's errors, by name (fit's `metrics`) */
+  metrics: Record<string, MetricRecord>;
 }
 
 /** Records steps into a History, runs the callbacks and early stopping, keeps the best parameters. */
@@ -73,6 +76,7 @@ export class Recorder {
       seconds: 0,
       stopReason: 'completed',
       state: null as unknown as TrainingState,
+      metrics: {},
     };
     this.best = keepBest ? new Float64Array(trainables.size) : null;
     this.epochTerms = Object.fromEntries(names.map((k) => [k, 0]));
