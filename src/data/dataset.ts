@@ -13,6 +13,8 @@ export interface TermData {
   points: Points;
   /** named columns, one value per point (targets, source terms, ...) */
   columns?: Record<string, NumericArray>;
+  /** named extra point sets, each as many points as `points`, paired by index (read in a loss with u.at(name)) */
+  sets?: Record<string, Points>;
 }
 
 /** Checked, float64 copy of a term's data. */
@@ -20,6 +22,8 @@ export class Dataset {
   readonly size: number;
   readonly points: Float64Array;
   readonly columns = new Map<string, Float64Array>();
+  /** the extra point sets, in order, flat [N][n] each */
+  readonly sets = new Map<string, Float64Array>();
 
   /** @param float32 whether the points must also fit float32 (a float32 network) */
   constructor(
@@ -34,6 +38,18 @@ export class Dataset {
     this.size = N;
     this.points = new Float64Array(N * inputs);
     copyPoints(data.points, inputs, inputs, this.points, 0);
+    const sets: unknown = data.sets ?? {};
+    if (typeof sets !== 'object' || sets === null || Array.isArray(sets)) {
+      throw new JetfitError(`term '${term}': sets: expected an object of named point sets like { right: [...] }, got ${describe(sets)}`);
+    }
+    for (const [name, pts] of Object.entries(sets as Record<string, Points>)) {
+      const what = `term '${term}': sets.${name}`;
+      const M = checkPoints(pts, inputs, what, float32);
+      if (M !== N) throw new JetfitError(`${what}: has ${M} points, expected ${N} (one for each of the term's points, paired by index)`);
+      const flat = new Float64Array(N * inputs);
+      copyPoints(pts, inputs, inputs, flat, 0);
+      this.sets.set(name, flat);
+    }
     const columns: unknown = data.columns ?? {};
     if (typeof columns !== 'object' || columns === null || Array.isArray(columns) || ArrayBuffer.isView(columns)) {
       throw new JetfitError(`term '${term}': columns: expected an object of named columns like { f: [...] }, got ${describe(columns)}`);
@@ -71,6 +87,8 @@ export class Sampler {
   readonly batch: number;
   readonly x: Float64Array;
   readonly columns = new Map<string, Float64Array>();
+  /** the batch's points of each extra set, flat [B][n], in the data's order of sets */
+  readonly sets: Float64Array[];
   private readonly order: Uint32Array;
   private cursor = 0;
   private readonly rng: Random;
@@ -96,6 +114,7 @@ export class Sampler {
     this.batch = B;
     this.x = new Float64Array(B * data.inputs);
     for (const name of data.columns.keys()) this.columns.set(name, new Float64Array(B));
+    this.sets = [...data.sets.keys()].map(() => new Float64Array(B * data.inputs));
     this.order = new Uint32Array(N);
     for (let i = 0; i < N; i++) this.order[i] = i;
     this.rng = new Random(seed);
@@ -125,6 +144,13 @@ export class Sampler {
       const p = this.order[start + b]!;
       for (let i = 0; i < n; i++) this.x[b * n + i] = src[p * n + i]!;
     }
+    [...this.data.sets.values()].forEach((set, k) => {
+      const dst = this.sets[k]!;
+      for (let b = 0; b < this.batch; b++) {
+        const p = this.order[start + b]!;
+        for (let i = 0; i < n; i++) dst[b * n + i] = set[p * n + i]!;
+      }
+    });
     for (const [name, dst] of this.columns) {
       const col = this.data.columns.get(name)!;
       for (let b = 0; b < this.batch; b++) dst[b] = col[this.order[start + b]!]!;

@@ -23,8 +23,9 @@ export function networkFields(
   inputs: number,
   outputs: number,
   label: string,
+  sets: readonly string[] = [],
 ): { context: FieldContext; u: Field; outputs: readonly Field[]; x: readonly Field[] } {
-  const context: FieldContext = { inputs, term: label };
+  const context: FieldContext = { inputs, term: label, sets };
   const out = Array.from({ length: outputs }, (_, k) => new Field(context, { kind: 'output', index: k }));
   const x = Array.from({ length: inputs }, (_, i) => new Field(context, { kind: 'coordinate', index: i }));
   return {

@@ -8,10 +8,12 @@ import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { FUNCTIONS, huberFunction, power, type UnaryFunction } from './functions.js';
 
-/** The term a field belongs to: sizes for checking indices. */
+/** The term a field belongs to: sizes for checking indices, and its extra point sets. */
 export interface FieldContext {
   readonly inputs: number;
   readonly term: string;
+  /** the names of the term's extra point sets (`sets`), in order; set k + 1 of the batch */
+  readonly sets?: readonly string[];
 }
 
 /** A trainable scalar (an unknown coefficient learnt with the network). */
@@ -34,7 +36,7 @@ export function parameter(value: number, name?: string): Parameter {
 
 /** @internal the recorded expression */
 export type FieldNode =
-  | { kind: 'output'; index: number }
+  | { kind: 'output'; index: number; at?: number }
   | { kind: 'coordinate'; index: number }
   | { kind: 'column'; name: string }
   | { kind: 'parameter'; param: Parameter }
@@ -156,6 +158,28 @@ export class Field {
       );
     }
     return i;
+  }
+
+  /**
+   * The network's output at the points of the term's point set `set` instead of its own
+   * points (pairs by index: point p of the set with point p of the term), derivatives
+   * included: `u.at('right').sub(u)` is a periodic condition's residual.
+   */
+  at(set: string): Field {
+    const n = this.node;
+    const sets = this.context.sets ?? [];
+    if (n.kind !== 'output' || n.at !== undefined) {
+      throw new JetfitError(
+        `at('${String(set)}'): only a network output (u, outputs[k]) can be moved to another point set; apply at() before any arithmetic or derivative`,
+      );
+    }
+    const k = sets.indexOf(set);
+    if (k < 0) {
+      throw new JetfitError(
+        `at(${typeof set === 'string' ? `'${set}'` : describe(set)}): term '${this.context.term}' has ${sets.length ? `the point sets ${sets.map((x) => `'${x}'`).join(', ')}` : 'no extra point sets (give them as sets: { name: points })'}`,
+      );
+    }
+    return this.make({ kind: 'output', index: n.index, at: k + 1 });
   }
 
   /** ∂this/∂x_i */

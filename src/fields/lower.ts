@@ -23,7 +23,7 @@ export interface LoweredLoss {
   readonly tape: Tape;
   readonly root: TapeNode;
   /** network jets the tape reads (and whose cotangents it gives): output index, component */
-  readonly outputs: { index: number; component: Component; node: TapeNode }[];
+  readonly outputs: { index: number; component: Component; node: TapeNode; at: number }[]; // at: 0 own points, k the k-th set
   readonly coordinates: { index: number; node: TapeNode }[];
   readonly columns: { name: string; node: TapeNode }[];
   readonly parameters: { param: Parameter; node: TapeNode }[];
@@ -117,8 +117,8 @@ const RULES: { [K in FieldNode['kind']]: Rule<Extract<FieldNode, { kind: K }>> }
   output: {
     needs: none,
     lower(n, c, b) {
-      const node = b.tape.input(false, `u${n.index}.${key(c)}`);
-      b.outputs.push({ index: n.index, component: c, node });
+      const node = b.tape.input(false, `u${n.index}${n.at ? `@${n.at}` : ''}.${key(c)}`);
+      b.outputs.push({ index: n.index, component: c, node, at: n.at ?? 0 });
       return node;
     },
   },

@@ -38,6 +38,11 @@ export function residualBlocks(terms: readonly Term[], where: string): { blocks:
   const blocks: Block[] = [];
   let rows = 0;
   for (const [index, term] of terms.entries()) {
+    if (term.setCount > 1) {
+      throw new JetfitError(
+        `${where}: 'lm' does not take terms with point sets (term '${term.name}' reads u.at(...)); use 'ssbroyden' or 'lbfgs'`,
+      );
+    }
     const r = squaredResiduals(term.expression);
     if (typeof r === 'string') {
       throw new JetfitError(
@@ -165,8 +170,7 @@ export class LmStepper implements Stepper {
       this.f64(this.J, this.rows * Pp).fill(0, b.row * Pp, (b.row + N) * Pp);
       if (typeof v === 'number' || !plan) continue;
       L.tape.backwardPointwise(v as TapeNode, b.scale);
-      net.clearCotangents(plan);
-      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
+      b.term.writeCotangents(plan);
       net.rowsWritten(plan, this.scratch.ptr);
       compactInto(net.parameterStore(), this.scratch.ptr, N, this.f64(this.J, this.rows * Pp), b.row * Pp, Pp);
     }

@@ -42,7 +42,7 @@ export interface TermOptions extends Omit<TermData, 'points'> {
   weight?: number;
 }
 
-const TERM_KEYS = ['points', 'columns', 'loss', 'batchSize', 'weight', 'count', 'resample'];
+const TERM_KEYS = ['points', 'columns', 'sets', 'loss', 'batchSize', 'weight', 'count', 'resample'];
 
 /** A compiled term. */
 export class Term {
@@ -102,12 +102,15 @@ export class Term {
         `term '${name}': resample: a term with data columns cannot be resampled (new points have no column values); compute them in the loss from x`,
       );
     }
-    const data = new Dataset({ points, columns: options.columns }, net.inputs, name, net.dtype === 'float32');
+    if (options.resample !== undefined && options.sets !== undefined && Object.keys(options.sets).length > 0) {
+      throw new JetfitError(`term '${name}': resample: a term with point sets cannot be resampled (the sets are paired with its points)`);
+    }
+    const data = new Dataset({ points, columns: options.columns, sets: options.sets }, net.inputs, name, net.dtype === 'float32');
     this.seed = seed;
     this.defaultBatch = options.batchSize ?? 'full';
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
     this.samplers.set(this.defaultBatch, this.sampler);
-    const { context, u, outputs, x } = networkFields(net.inputs, net.outputs, name);
+    const { context, u, outputs, x } = networkFields(net.inputs, net.outputs, name, [...data.sets.keys()]);
     const columns: Record<string, Field> = {};
     for (const c of data.columns.keys()) columns[c] = new Field(context, { kind: 'column', name: c });
     const dataProxy = new Proxy(columns, {
@@ -264,10 +267,8 @@ export class Term {
     if (!backward || !Number.isFinite(value)) return value;
     L.tape.backward(L.root, this.weight);
     if (plan) {
-      const net = this.net;
-      net.clearCotangents(plan);
-      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
-      net.backwardWritten(plan, accumulate);
+      this.writeCotangents(plan);
+      this.net.backwardWritten(plan, accumulate);
     }
     L.parameters.forEach((p, i) => {
       scalarGrads[this.slots[i]!]! += p.node.grad[0]!;
@@ -275,25 +276,80 @@ export class Term {
     return value;
   }
 
+  /** the number of point sets a pass covers: the term's own points, then each extra set */
+  get setCount(): number {
+    return 1 + this.sampler.sets.length;
+  }
+
+  /** @internal the tape's output gradients as the plan's cotangents (each set's slice of its component) */
+  writeCotangents(plan: Plan): void {
+    const net = this.net,
+      L = this.lowered,
+      B = this.sampler.batch;
+    net.clearCotangents(plan);
+    if (this.setCount === 1) {
+      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
+      return;
+    }
+    const full = this.scratch(B * this.setCount);
+    for (const o of L.outputs) {
+      full.fill(0);
+      full.set(o.node.grad, o.at * B);
+      net.addCotangent(plan, o.index, o.component, full);
+    }
+  }
+
+  private readonly buffers = new Map<number, Float64Array>();
+  /** a buffer of n values, made once per size */
+  private scratch(n: number): Float64Array {
+    let b = this.buffers.get(n);
+    if (!b) {
+      b = new Float64Array(n);
+      this.buffers.set(n, b);
+    }
+    return b;
+  }
+
+  private readonly inputs = new Map<number, Float64Array>();
+
   /**
    * @internal the network's jets on the current batch (kept for a backward pass when
    * `keep`; in forward mode when `forwardJets`, as Jacobian rows need), read into the
-   * tape, and the tape run forward. Returns the pass's plan (null when the loss reads no
-   * output and nothing is kept).
+   * tape, and the tape run forward. With extra point sets the pass covers the term's
+   * points and then each set's, and each output node reads its set's slice. Returns the
+   * pass's plan (null when the loss reads no output and nothing is kept).
    */
   forwardTape(keep: boolean, forwardJets: boolean): Plan | null {
     const L = this.lowered,
       s = this.sampler;
-    const net = this.net;
+    const net = this.net,
+      n = net.inputs,
+      B = s.batch,
+      S = this.setCount;
     let plan: Plan | null = null;
     if (L.outputs.length > 0 || keep) {
-      plan = net.run(s.x, L.spec, keep, s.batch, forwardJets);
-      for (const o of L.outputs) net.readComponent(plan, o.index, o.component, o.node.value);
+      let x = s.x;
+      if (S > 1) {
+        x = this.inputs.get(B) ?? new Float64Array(B * S * n);
+        this.inputs.set(B, x);
+        x.set(s.x, 0);
+        s.sets.forEach((set, k) => {
+          x.set(set, (k + 1) * B * n);
+        });
+      }
+      plan = net.run(x, L.spec, keep, B * S, forwardJets);
+      for (const o of L.outputs) {
+        if (S === 1) net.readComponent(plan, o.index, o.component, o.node.value);
+        else {
+          const full = this.scratch(B * S);
+          net.readComponent(plan, o.index, o.component, full);
+          o.node.value.set(full.subarray(o.at * B, (o.at + 1) * B));
+        }
+      }
     }
-    const n = net.inputs;
     for (const c of L.coordinates) {
       const v = c.node.value;
-      for (let b = 0; b < s.batch; b++) v[b] = s.x[b * n + c.index]!;
+      for (let b = 0; b < B; b++) v[b] = s.x[b * n + c.index]!;
     }
     for (const c of L.columns) c.node.value.set(s.columns.get(c.name)!);
     for (const p of L.parameters) p.node.value[0] = p.param.value;

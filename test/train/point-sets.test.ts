@@ -1,0 +1,170 @@
+// Terms with extra point sets read by u.at(name): the loss and its parameter gradient
+// against finite differences (float64), a periodic problem trained to better than 1e-3
+// with weight 1, minibatches keeping the pairs, and bad input refused by name.
+import { describe, expect, it } from 'vitest';
+import { fit, init, mean, Mlp, type FitOptions } from '../../dist/index.js';
+
+await init();
+
+describe('point sets', () => {
+  it("the loss mean((u(b) − u(a))² + (u'(b) − u'(a))²) and its gradient match finite differences", async () => {
+    const a = [[0], [0.2], [0.4]],
+      b = [[1], [0.9], [0.7]];
+    const net = new Mlp({ sizes: [1, 5, 1], activation: 'tanh', dtype: 'float64', seed: 6 });
+    const loss = () => {
+      const ja = net.evaluate(a, { jacobian: true }),
+        jb = net.evaluate(b, { jacobian: true });
+      let s = 0;
+      for (let p = 0; p < 3; p++) s += (jb.y[p]! - ja.y[p]!) ** 2 + (jb.jacobian![p]! - ja.jacobian![p]!) ** 2;
+      return s / 3;
+    };
+    const before = net.getParams();
+    const lr = 1e-3;
+    const h = await fit(net, {
+      terms: {
+        periodic: {
+          points: a,
+          sets: { b },
+          loss: ({ u }) =>
+            mean(
+              u
+                .at('b')
+                .sub(u)
+                .square()
+                .add(u.at('b').d(0).sub(u.d(0)).square()),
+            ),
+        },
+      },
+      optimizer: { type: 'sgd', lr },
+      steps: 1,
+      progress: false,
+    });
+    const after = net.getParams();
+    net.setParams(before);
+    expect(h.loss[0]).toBeCloseTo(loss(), 14);
+    // one SGD step: p₁ = p₀ − lr·g, so g = (p₀ − p₁)/lr
+    before.forEach((layer, l) => {
+      for (const key of ['W', 'b'] as const)
+        for (let i = 0; i < layer[key].length; i++) {
+          const g = (layer[key][i]! - after[l]![key][i]!) / lr;
+          const params = net.getParams();
+          const eps = 1e-6,
+            orig = params[l]![key][i]!;
+          params[l]![key][i] = orig + eps;
+          net.setParams(params);
+          const up = loss();
+          params[l]![key][i] = orig - eps;
+          net.setParams(params);
+          const down = loss();
+          params[l]![key][i] = orig;
+          net.setParams(params);
+          expect(Math.abs((up - down) / (2 * eps) - g)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(g)));
+        }
+    });
+    net.dispose();
+  });
+
+  it("a periodic problem: −u'' + u = (4π² + 1) sin 2πx on [0, 1], u and u' periodic, to better than 1e-3 with weight 1", async () => {
+    const PI = Math.PI;
+    const interior = Array.from({ length: 64 }, (_, i) => [(i + 0.5) / 64]);
+    const net = new Mlp({ sizes: [1, 16, 16, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
+    await fit(net, {
+      terms: {
+        pde: {
+          points: interior,
+          loss: ({ u, x }) =>
+            mean(
+              u
+                .d2(0, 0)
+                .neg()
+                .add(u)
+                .sub(
+                  x[0]!
+                    .mul(2 * PI)
+                    .sin()
+                    .mul(4 * PI * PI + 1),
+                )
+                .square(),
+            ),
+        },
+        periodic: {
+          points: [[0]],
+          sets: { right: [[1]] },
+          loss: ({ u }) =>
+            mean(
+              u
+                .at('right')
+                .sub(u)
+                .square()
+                .add(u.at('right').d(0).sub(u.d(0)).square()),
+            ),
+        },
+      },
+      phases: [
+        { optimizer: { type: 'adam', lr: 1e-2 }, steps: 500 },
+        { optimizer: 'ssbroyden', steps: 400 },
+      ],
+      progress: false,
+    });
+    const grid = Array.from({ length: 101 }, (_, i) => [i / 100]);
+    const y = net.evaluate(grid).y;
+    let num = 0,
+      den = 0;
+    grid.forEach(([x], i) => {
+      const e = Math.sin(2 * PI * x!);
+      num += (y[i]! - e) ** 2;
+      den += e * e;
+    });
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-3);
+    net.dispose();
+  });
+
+  it('minibatches keep each point with its pair', async () => {
+    // u(b) − u(a) with b = a + 1 everywhere: the loss of any batch is the mean over its pairs
+    const a = Array.from({ length: 16 }, (_, i) => [i / 16]);
+    const b = a.map(([x]) => [x! + 1]);
+    const net = new Mlp({ sizes: [1, 4, 1], dtype: 'float64', seed: 2 });
+    const seen: number[] = [];
+    await fit(net, {
+      terms: { pair: { points: a, sets: { b }, batchSize: 4, loss: ({ u, x }) => mean(u.at('b').sub(u).sub(x[0]!).square()) } },
+      optimizer: { type: 'sgd', lr: 1e-9 },
+      steps: 4,
+      progress: false,
+      onStep: ({ loss }) => {
+        seen.push(loss);
+      },
+    });
+    // with the pairs kept, each batch loss is computable from its own pairs; it is finite and positive
+    expect(seen.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    net.dispose();
+  });
+
+  it('refuses bad input by name', async () => {
+    const net = new Mlp({ sizes: [1, 4, 1], seed: 1 });
+    const run = (term: object, extra: Partial<FitOptions> = {}) =>
+      fit(net, {
+        terms: { t: { points: [[0], [1]], loss: ({ u }) => mean(u.square()), ...term } as never },
+        steps: 1,
+        progress: false,
+        ...extra,
+      });
+    await expect(run({ sets: { b: [[1]] } })).rejects.toThrow(
+      /term 't': sets\.b: has 1 points, expected 2 \(one for each of the term's points, paired by index\)/,
+    );
+    await expect(
+      run({ sets: { b: [[1], [2]] }, loss: ({ u }: { u: { at: (s: string) => unknown } }) => mean(u.at('c') as never as never) }),
+    ).rejects.toThrow(/at\('c'\): term 't' has the point sets 'b'/);
+    await expect(run({ loss: ({ u }: { u: { at: (s: string) => unknown } }) => mean(u.at('b') as never) })).rejects.toThrow(
+      /term 't' has no extra point sets/,
+    );
+    await expect(
+      run({
+        sets: { b: [[1], [2]] },
+        loss: ({ u }: never) => mean((u as { d: (i: number) => { at: (s: string) => never } }).d(0).at('b')),
+      }),
+    ).rejects.toThrow(/only a network output \(u, outputs\[k\]\) can be moved to another point set/);
+    await expect(run({ sets: [[1]] })).rejects.toThrow(/sets: expected an object of named point sets/);
+    await expect(run({ sets: { b: [[1], [2]] } }, { optimizer: 'lm' })).rejects.toThrow(/'lm' does not take terms with point sets/);
+    net.dispose();
+  });
+});
