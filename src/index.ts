@@ -48,3 +48,5 @@ export type { Series, Panel, ChartOptions } from './plot/line-chart.js';
 export { heatMap } from './plot/heat-map.js';
 export type { HeatMapData } from './plot/heat-map.js';
 export { plotHistory } from './plot/history-plot.js';
+export { dirichlet, neumann, robin, periodic, initial, observations } from './pde/conditions.js';
+export type { ConditionOptions, PointValue } from './pde/conditions.js';
