@@ -50,3 +50,5 @@ export type { HeatMapData } from './plot/heat-map.js';
 export { plotHistory } from './plot/history-plot.js';
 export { dirichlet, neumann, robin, periodic, initial, observations } from './pde/conditions.js';
 export type { ConditionOptions, PointValue } from './pde/conditions.js';
+export { problem } from './pde/problem.js';
+export type { ProblemOptions, Problem } from './pde/problem.js';
