@@ -1,6 +1,7 @@
 // Every example end to end on a small budget (fewer steps, looser bounds); the full runs
 // are the examples themselves. Each example exits non-zero when its error is above BOUND.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -45,4 +46,29 @@ describe('examples', () => {
     expect(out).toMatch(/then L-BFGS/);
     expect(number(out, /Cole-Hopf solution: (\S+)/)).toBeLessThan(0.8);
   });
+});
+
+// DeepXDE's examples (examples/deepxde/), each on a small budget: it trains, prints its
+// error, and writes its plot.
+describe('DeepXDE examples', () => {
+  const cases: [string, Record<string, string>, RegExp, number][] = [
+    ['poisson-1d', { ADAM_STEPS: '300', SECOND_STEPS: '60' }, /poisson-1d: relative L2 error (\S+)/, 1e-3],
+    ['poisson-neumann-robin', { ADAM_STEPS: '300', SECOND_STEPS: '60' }, /poisson-robin: relative L2 error (\S+)/, 1e-3],
+    ['poisson-periodic', { ADAM_STEPS: '300', SECOND_STEPS: '150' }, /poisson-periodic: relative L2 error (\S+)/, 5e-2],
+    ['poisson-lshape', { ADAM_STEPS: '150', SECOND_STEPS: '50' }, /RMS of the residual on 2000 test points (\S+)/, 0.5],
+    ['diffusion', { ADAM_STEPS: '300', SECOND_STEPS: '100' }, /diffusion: relative L2 error (\S+)/, 0.1],
+    ['diffusion-inverse', { ADAM_STEPS: '300', SECOND_STEPS: '100', C_BOUND: '1' }, /diffusion-inverse: relative L2 error (\S+)/, 0.3],
+    ['helmholtz', { ADAM_STEPS: '200', SECOND_STEPS: '100' }, /helmholtz: relative L2 error (\S+)/, 10],
+    ['poisson-3d', { ADAM_STEPS: '200', SECOND_STEPS: '60' }, /poisson-3d: relative L2 error (\S+)/, 1],
+  ];
+  for (const [name, env, re, bound] of cases) {
+    it(name, async () => {
+      const out = await example(`deepxde/${name}`, { ...env, BOUND: String(bound) });
+      expect(number(out, re)).toBeLessThan(bound);
+      const plot = fileURLToPath(
+        new URL(`../../examples/plots/${name === 'poisson-neumann-robin' ? 'poisson-robin' : name}.svg`, import.meta.url),
+      );
+      expect(readFileSync(plot, 'utf8').startsWith('<svg')).toBe(true);
+    });
+  }
 });
