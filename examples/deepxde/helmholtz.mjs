@@ -1,37 +1,22 @@
 // DeepXDE's "Helmholtz equation over a 2D square domain": −Δu − k₀²u = k₀² sin(k₀x) sin(k₀y)
 // on [0, 1]², u = 0 on the boundary, k₀ = 2π; exact u = sin(k₀x) sin(k₀y).
 import { dirichlet, fit, init, Mlp, problem, Rectangle } from 'jetfit';
-import { report } from './report.mjs';
+import { recipe, report } from './report.mjs';
 
 await init();
 const k0 = 2 * Math.PI;
+const k2 = k0 * k0;
 const geometry = new Rectangle([0, 0], [1, 1]);
 const exact = ([x, y]) => Math.sin(k0 * x) * Math.sin(k0 * y);
+const f = ({ x }) => x[0].mul(k0).sin().mul(x[1].mul(k0).sin());
 const pde = problem({
   geometry,
-  pde: ({ u, x }) =>
-    u
-      .laplacian()
-      .neg()
-      .sub(u.mul(k0 * k0))
-      .sub(
-        x[0]
-          .mul(k0)
-          .sin()
-          .mul(x[1].mul(k0).sin())
-          .mul(k0 * k0),
-      ),
+  pde: (c) => c.u.laplacian().add(c.u.mul(k2)).add(f(c).mul(k2)),
   conditions: { boundary: dirichlet(geometry, 0, { count: 160, method: 'grid' }) },
   points: { count: 900, method: 'hammersley' },
   solution: exact,
 });
 const net = new Mlp({ sizes: [2, 24, 24, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
-const history = await fit(net, {
-  ...pde,
-  phases: [
-    { optimizer: { type: 'adam', lr: 1e-3 }, steps: Number(process.env.ADAM_STEPS ?? 2000) },
-    { optimizer: 'ssbroyden', steps: Number(process.env.SECOND_STEPS ?? 1500) },
-  ],
-});
+const history = await fit(net, { ...pde, phases: recipe('ssbroyden', 2000, 1500) });
 const test = geometry.sampleInterior(2500, { method: 'grid' });
 report('helmholtz', { history, net, exact, test, plot: { x: [0, 1], y: [0, 1] }, bound: 1e-3 });

@@ -1,7 +1,7 @@
 // A 3-D problem: −Δu = 3π² sin(πx) sin(πy) sin(πz) in the unit cube, u = 0 on its
 // boundary; exact u = sin(πx) sin(πy) sin(πz). The plot is the slice z = 1/2.
 import { Box, dirichlet, fit, init, Mlp, problem } from 'jetfit';
-import { report } from './report.mjs';
+import { recipe, report } from './report.mjs';
 
 await init();
 const PI = Math.PI;
@@ -22,12 +22,6 @@ const pde = problem({
   solution: exact,
 });
 const net = new Mlp({ sizes: [3, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
-const history = await fit(net, {
-  ...pde,
-  phases: [
-    { optimizer: { type: 'adam', lr: 1e-3 }, steps: Number(process.env.ADAM_STEPS ?? 2000) },
-    { optimizer: 'ssbroyden', steps: Number(process.env.SECOND_STEPS ?? 1000) },
-  ],
-});
+const history = await fit(net, { ...pde, phases: recipe('ssbroyden', 2000, 1000) });
 const test = geometry.sampleInterior(3000, { method: 'halton' });
 report('poisson-3d', { history, net, exact, test, plot: { x: [0, 1], y: [0, 1], at: (x, y) => [x, y, 0.5] }, bound: 1e-3 });

@@ -1,27 +1,17 @@
 // DeepXDE's "Poisson equation over L-shaped domain": −Δu = 1 on [−1, 1]² without [0, 1]²,
-// u = 0 on the boundary. No closed-form solution: the example prints the residual's size
-// on test points (evaluateField) and plots u.
+// u = 0 on the boundary. No closed-form solution: it prints the residual's RMS on test
+// points (evaluateField) and plots u.
 import { difference, dirichlet, evaluateField, fit, init, Mlp, problem, Rectangle } from 'jetfit';
-import { report } from './report.mjs';
+import { recipe, report } from './report.mjs';
 
 await init();
 const geometry = difference(new Rectangle([-1, -1], [1, 1]), new Rectangle([0, 0], [1, 1]));
-const pde = problem({
-  geometry,
-  pde: ({ u }) => u.laplacian().add(1),
-  conditions: { boundary: dirichlet(geometry, 0, { count: 120 }) },
-  points: 1200,
-});
+const residual = ({ u }) => u.laplacian().add(1);
+const pde = problem({ geometry, pde: residual, conditions: { boundary: dirichlet(geometry, 0, { count: 120 }) }, points: 1200 });
 const net = new Mlp({ sizes: [2, 32, 32, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
-const history = await fit(net, {
-  ...pde,
-  phases: [
-    { optimizer: { type: 'adam', lr: 1e-3 }, steps: Number(process.env.ADAM_STEPS ?? 3000) },
-    { optimizer: 'ssbroyden', steps: Number(process.env.SECOND_STEPS ?? 1000) },
-  ],
-});
+const history = await fit(net, { ...pde, phases: recipe('ssbroyden', 3000, 1000) });
 const test = geometry.sampleInterior(2000, { method: 'hammersley' });
-const r = evaluateField(net, test, ({ u }) => u.laplacian().add(1));
+const r = evaluateField(net, test, residual);
 console.log(
   `poisson-lshape: RMS of the residual on ${test.length} test points ${Math.sqrt(r.reduce((s, v) => s + v * v, 0) / r.length).toExponential(3)}`,
 );

@@ -1,35 +1,22 @@
-// A periodic problem (DeepXDE's PeriodicBC): −u'' + u = (4π² + 1) sin 2πx on [0, 1] with u
-// and u' periodic; exact u = sin 2πx. The condition pairs x = 0 with its image x = 1.
-import { fit, init, Interval, Mlp, periodic, problem } from 'jetfit';
-import { report } from './report.mjs';
+// DeepXDE's "Poisson equation in 1D with Dirichlet/Periodic boundary conditions":
+// −u'' = π² sin(πx) on [−1, 1], u(−1) = 0, u periodic (u(−1) = u(1)); exact u = sin(πx).
+import { dirichlet, fit, init, Interval, Mlp, periodic, problem } from 'jetfit';
+import { recipe, report } from './report.mjs';
 
 await init();
 const PI = Math.PI;
-const geometry = new Interval(0, 1);
+const PI2 = PI * PI;
+const geometry = new Interval(-1, 1);
+const exact = ([x]) => Math.sin(PI * x);
+const left = dirichlet(geometry, exact, { count: 1, on: ([x]) => x < 0 });
 const pde = problem({
   geometry,
-  pde: ({ u, x }) =>
-    u
-      .d2(0, 0)
-      .neg()
-      .add(u)
-      .sub(
-        x[0]
-          .mul(2 * PI)
-          .sin()
-          .mul(4 * PI * PI + 1),
-      ),
-  conditions: { periodic: periodic(geometry, 0, { count: 1, derivative: 1 }) },
-  points: { count: 64, method: 'grid' },
-  solution: ([x]) => Math.sin(2 * PI * x),
+  pde: ({ u, x }) => u.d2(0, 0).add(x[0].mul(PI).sin().mul(PI2)),
+  conditions: { left, periodic: periodic(geometry, 0, { count: 1 }) },
+  points: { count: 16, method: 'grid' },
+  solution: exact,
 });
-const net = new Mlp({ sizes: [1, 16, 16, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
-const history = await fit(net, {
-  ...pde,
-  phases: [
-    { optimizer: { type: 'adam', lr: 1e-2 }, steps: Number(process.env.ADAM_STEPS ?? 1000) },
-    { optimizer: 'ssbroyden', steps: Number(process.env.SECOND_STEPS ?? 1000) },
-  ],
-});
-const test = geometry.sampleInterior(101, { method: 'grid' });
-report('poisson-periodic', { history, net, exact: ([x]) => Math.sin(2 * PI * x), test, plot: { x: [0, 1] }, bound: 1e-3 });
+const net = new Mlp({ sizes: [1, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
+const history = await fit(net, { ...pde, phases: recipe('lm', 2000, 200) });
+const test = geometry.sampleInterior(100, { method: 'grid' });
+report('poisson-periodic', { history, net, exact, test, plot: { x: [-1, 1] }, bound: 1e-4 });

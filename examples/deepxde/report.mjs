@@ -5,6 +5,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { heatMap, lineChart } from 'jetfit';
 
 /**
+ * The training recipe: Adam (lr 1e-3) for `adam` steps, then `second` ('lm', 'ssbroyden', ...)
+ * for `steps`; ADAM_STEPS and SECOND_STEPS override the counts (the tests run short).
+ */
+export function recipe(second, adam, steps, lr = 1e-3) {
+  return [
+    { optimizer: { type: 'adam', lr }, steps: Number(process.env.ADAM_STEPS ?? adam) },
+    { optimizer: second, steps: Number(process.env.SECOND_STEPS ?? steps) },
+  ];
+}
+
+/**
  * history: fit's; net; exact: a function of a point, or null; plot: { x: [lo, hi], y?:
  * [lo, hi] (a heat map of u over x × y, else a line of u over x), at?: (x, y) => point }.
  */

@@ -27,9 +27,18 @@ export function pointsOf(store: ParameterStore, plan: Plan, n: number): Float64A
 
 /**
  * Copies B rows left by backwardRows at byte offset `rows` into dst in compact form
- * (getParams() order, float64): row p to dst[offset + p·stride ...].
+ * (getParams() order, float64): row p to dst[offset + p·stride ...]; with `add`, adds them
+ * (a residual read at paired points: its row is the sum of its points' rows).
  */
-export function compactInto(store: ParameterStore, rows: number, B: number, dst: Float64Array, offset: number, stride: number): void {
+export function compactInto(
+  store: ParameterStore,
+  rows: number,
+  B: number,
+  dst: Float64Array,
+  offset: number,
+  stride: number,
+  add = false,
+): void {
   const at = store.parameterOffsets(),
     flat = store.flatLength;
   const view = store.view(),
@@ -37,7 +46,8 @@ export function compactInto(store: ParameterStore, rows: number, B: number, dst:
   for (let p = 0; p < B; p++) {
     const o = base + p * flat,
       d = offset + p * stride;
-    for (let k = 0; k < at.length; k++) dst[d + k] = view[o + at[k]!]!;
+    if (add) for (let k = 0; k < at.length; k++) dst[d + k]! += view[o + at[k]!]!;
+    else for (let k = 0; k < at.length; k++) dst[d + k] = view[o + at[k]!]!;
   }
 }
 

@@ -38,11 +38,6 @@ export function residualBlocks(terms: readonly Term[], where: string): { blocks:
   const blocks: Block[] = [];
   let rows = 0;
   for (const [index, term] of terms.entries()) {
-    if (term.setCount > 1) {
-      throw new JetfitError(
-        `${where}: 'lm' does not take terms with point sets (term '${term.name}' reads u.at(...)); use 'ssbroyden' or 'lbfgs'`,
-      );
-    }
     const r = squaredResiduals(term.expression);
     if (typeof r === 'string') {
       throw new JetfitError(
@@ -115,7 +110,7 @@ export class LmStepper implements Stepper {
     const store = c.net.parameterStore();
     const words = this.rows * this.Pp + (this.gram ? P * this.ld : 0) + 2 * this.n * this.ld + this.rows + this.ld;
     this.block = store.allocateFloat64(words, `${where}: the Jacobian of 'lm' (${this.rows} residuals × ${P} parameters)`);
-    const maxBatch = Math.max(...c.terms.map((term) => term.sampler.batch));
+    const maxBatch = Math.max(...c.terms.map((term) => term.sampler.batch * term.setCount));
     try {
       this.scratch = store.allocateFloat64(Math.ceil((maxBatch * store.flatLength * store.S) / 8), `${where}: per-point rows`);
     } catch (e) {
@@ -172,7 +167,14 @@ export class LmStepper implements Stepper {
       L.tape.backwardPointwise(v as TapeNode, b.scale);
       b.term.writeCotangents(plan);
       net.rowsWritten(plan, this.scratch.ptr);
-      compactInto(net.parameterStore(), this.scratch.ptr, N, this.f64(this.J, this.rows * Pp), b.row * Pp, Pp);
+      // a term with point sets ran its points and then each set's: point p's residual row
+      // is the sum of the rows of p in every slice
+      const store = net.parameterStore(),
+        J = this.f64(this.J, this.rows * Pp);
+      for (let k = 0; k < b.term.setCount; k++) {
+        const slice = this.scratch.ptr + k * N * store.flatLength * store.S;
+        compactInto(store, slice, N, J, b.row * Pp, Pp, k > 0);
+      }
     }
     let total = 0;
     for (const [i, term] of this.c.terms.entries()) {
