@@ -22,6 +22,6 @@ const pde = problem({
   solution: exact,
 });
 const net = new Mlp({ sizes: [3, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
-const history = await fit(net, { ...pde, phases: recipe('ssbroyden', 2000, 1000) });
+const history = await fit(net, { ...pde, phases: recipe('ssbroyden', 2000, 3000) });
 const test = geometry.sampleInterior(3000, { method: 'halton' });
 report('poisson-3d', { history, net, exact, test, plot: { x: [0, 1], y: [0, 1], at: (x, y) => [x, y, 0.5] }, bound: 1e-3 });

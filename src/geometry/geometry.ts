@@ -131,7 +131,16 @@ export abstract class Geometry {
       }
       return out;
     }
-    // a deterministic sequence: its first n points inside
+    if (method === 'hammersley') {
+      // a set made for its size (its first coordinate is i/m), not a sequence: the
+      // smallest set with n points inside, thinned evenly
+      for (let m = n, round = 0; ; m = Math.ceil(m * 1.25) + 1, round++) {
+        if (round > 60) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
+        const inside = unitCube(method, m, this.dim, random).map(map).filter(keep);
+        if (inside.length >= n) return thin(inside, n);
+      }
+    }
+    // a sequence (Sobol, Halton): its first n points inside
     for (let m = Math.max(16, 2 * n), round = 0; ; m *= 2, round++) {
       if (round > 20) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
       const out: Point[] = [];

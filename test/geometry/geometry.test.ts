@@ -135,6 +135,27 @@ for (const [name, g] of GEOMETRIES) {
   });
 }
 
+describe('coverage', () => {
+  for (const method of METHODS) {
+    it(`${method}: interior points of a rectangle fall in each of its quarters (not a prefix of a set ordered along x)`, () => {
+      const r = new Rectangle([0, 0], [2, 1]);
+      const pts = r.sampleInterior(200, { method, seed: 4 });
+      for (const [qx, qy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
+        const n = pts.filter(([x, y]) => Math.floor(x! / 1) === qx && Math.floor(y! / 0.5) === qy).length;
+        expect(n).toBeGreaterThan(30);
+      }
+      const disk = new Disk([0, 0], 1).sampleInterior(200, { method, seed: 4 });
+      expect(disk.filter(([x]) => x! > 0).length).toBeGreaterThan(70);
+      expect(disk.filter(([x]) => x! < 0).length).toBeGreaterThan(70);
+    });
+  }
+});
+
 describe('distances and membership', () => {
   it('the L-shaped domain: the re-entrant corner, distances, outside points', () => {
     expect(L.inside([0.5, 1.5])).toBe(true);
