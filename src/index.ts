@@ -52,3 +52,6 @@ export { dirichlet, neumann, robin, periodic, initial, observations } from './pd
 export type { ConditionOptions, PointValue } from './pde/conditions.js';
 export { problem } from './pde/problem.js';
 export type { ProblemOptions, Problem } from './pde/problem.js';
+export { outputMap, OutputMap } from './fields/output-map.js';
+export type { OutputMapArguments } from './fields/output-map.js';
+export type { OutputTransform } from './engine/output-transform.js';

@@ -30,3 +30,13 @@ export function activationId(name: unknown, argument: string): number {
 export function hasSecondDerivative(name: Activation): boolean {
   return name !== 'relu';
 }
+
+/** Refuses second derivatives for an activation without them, saying why and what to use. */
+export function refuseWithoutSecondDerivative(name: Activation, argument: string): void {
+  if (hasSecondDerivative(name)) return;
+  throw new JetfitError(
+    `${argument}: second derivatives were asked for, but the network uses ` +
+      `'${name}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
+      "would be identically zero and a loss on it could not train the network. Use a smooth activation such as 'tanh', 'silu' or 'gelu'",
+  );
+}

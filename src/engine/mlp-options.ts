@@ -5,6 +5,7 @@ import { JetfitError } from '../base/errors.js';
 import { activationId, type Activation } from './activation.js';
 import { checkDType, type DType } from '../base/dtype.js';
 import { checkInitializer, type Initializer } from './init.js';
+import { isOutputTransform, readOutputTransform, type OutputTransform } from './output-transform.js';
 
 /** Options of `new Mlp`. */
 export interface MlpOptions {
@@ -18,6 +19,8 @@ export interface MlpOptions {
   seed?: number;
   /** weight initialisation; default 'glorotUniform' (biases start at zero) */
   init?: Initializer;
+  /** a map of the outputs that belongs to the model (outputMap(...)): evaluate, fit and toJSON apply it */
+  output?: OutputTransform;
 }
 
 /** A saved network (Mlp.toJSON): exact, float64 values round-trip bitwise. */
@@ -28,6 +31,8 @@ export interface MlpJSON {
   activation: Activation;
   dtype: DType;
   params: { W: number[]; b: number[] }[];
+  /** the output map, when the network has one */
+  output?: unknown;
 }
 
 /** Checked options with their defaults filled in. */
@@ -38,9 +43,10 @@ export interface ResolvedMlpOptions {
   dtype: DType;
   seed: number;
   init: Initializer;
+  output: OutputTransform | null;
 }
 
-const KEYS = ['sizes', 'activation', 'dtype', 'seed', 'init'];
+const KEYS = ['sizes', 'activation', 'dtype', 'seed', 'init', 'output'];
 /** Layer sizes above this are refused: one such layer's weights alone would pass WebAssembly's 4 GiB. */
 const MAX_SIZE = 2 ** 24;
 
@@ -69,7 +75,11 @@ export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): 
   const dtype = checkDType(o.dtype === undefined ? 'float32' : o.dtype, 'dtype');
   const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkSeed(o.seed, 'seed');
   const init = checkInitializer(o.init === undefined ? 'glorotUniform' : o.init);
-  return { sizes: Object.freeze([...sizes]), activation, act, dtype, seed, init };
+  if (o.output !== undefined && !isOutputTransform(o.output)) {
+    throw new JetfitError(`output: expected an output map (outputMap(({ u, x }) => ...)), got ${describe(o.output)}`);
+  }
+  o.output?.bind(sizes[0] as number, sizes[sizes.length - 1] as number);
+  return { sizes: Object.freeze([...sizes]), activation, act, dtype, seed, init, output: o.output ?? null };
 }
 
 /** Checks a saved network's parameters against its sizes and dtype, before any allocation. */
@@ -107,6 +117,7 @@ export interface ReadDocument {
   activation: Activation;
   dtype: DType;
   params: { W: number[]; b: number[] }[];
+  output: OutputTransform | null;
 }
 
 /**
@@ -128,11 +139,12 @@ export function readDocument(json: unknown): ReadDocument {
     throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
   }
   const keys = ['format', 'version', 'sizes', 'activation', 'dtype', 'params'];
-  checkKeys(d, keys, 'Mlp.fromJSON');
+  checkKeys(d, [...keys, 'output'], 'Mlp.fromJSON');
   // A saved network states everything: a missing dtype must not quietly become float32.
   const missing = keys.find((k) => (d as Record<string, unknown>)[k] === undefined);
   if (missing) throw new JetfitError(`${what}${missing}: missing; a document saved by net.toJSON() has ${keys.join(', ')}`);
-  const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0 }, 'Mlp.fromJSON');
+  const output = d.output === undefined ? undefined : readOutputTransform(d.output, 'Mlp.fromJSON: output');
+  const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0, output }, 'Mlp.fromJSON');
   checkSavedParams(d.params, o.sizes, o.dtype, what);
-  return { sizes: o.sizes, activation: o.activation, dtype: o.dtype, params: d.params as ReadDocument['params'] };
+  return { sizes: o.sizes, activation: o.activation, dtype: o.dtype, params: d.params as ReadDocument['params'], output: o.output };
 }

@@ -5,7 +5,7 @@
 // (where each component lives) and the dtype's kernels.
 import { JetfitError } from '../base/errors.js';
 import { getCore, type Core } from '../runtime/core.js';
-import { hasSecondDerivative, type Activation } from './activation.js';
+import { refuseWithoutSecondDerivative, type Activation } from './activation.js';
 import type { Component } from './component.js';
 import { allocReal, type DType, type Real } from '../base/dtype.js';
 import { ForwardPass } from './forward-pass.js';
@@ -24,7 +24,8 @@ import { readDocument, resolveMlpOptions, type MlpJSON, type MlpOptions } from '
 import { ParameterStore, type LayerParams, type LayerParamsInput } from './parameter-store.js';
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
-import { backwardRows, compactRows, pointsOf } from './jacobian-rows.js';
+import type { OutputTransform } from './output-transform.js';
+import { compactRows, pointsOf } from './jacobian-rows.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
 export type { BackwardOptions } from './forward-pass.js';
@@ -57,18 +58,21 @@ export class Mlp {
   private owner: string | null = null;
   private version = 0;
 
-  /** @param options sizes, activation, dtype, seed, init; every key and value is checked before anything is allocated */
+  /** the map of the outputs that belongs to the model (MlpOptions.output), or null */
+  readonly outputTransform: OutputTransform | null;
+
+  /** @param options sizes, activation, dtype, seed, init, output; every key and value is checked before anything is allocated */
   constructor(options: MlpOptions) {
     this.core = getCore('new Mlp');
     const o = resolveMlpOptions(options);
+    this.outputTransform = o.output;
     this.sizes = o.sizes;
     this.activation = o.activation;
     this.dtype = o.dtype;
     this.inputs = o.sizes[0]!;
     this.outputs = o.sizes[o.sizes.length - 1]!;
-    const draw = initializer(o.init, o.seed);
     this.store = new ParameterStore(this.core, o.sizes, o.dtype, o.act);
-    this.store.initialize(draw);
+    this.store.initialize(initializer(o.init, o.seed));
     this.parameterCount = this.store.parameterCount;
     const layout = this.store.layout;
     this.plans = new PlanCache(this.core, layout, this.outputs, this.dtype);
@@ -131,6 +135,10 @@ export class Mlp {
 
   /** Jets of the outputs at the points x: y always; Jacobian, Hessian or Laplacian when asked. */
   evaluate(x: Points, request?: JetRequest): Jets {
+    if (this.outputTransform) {
+      this.check('evaluate');
+      return this.outputTransform.evaluate(this, x, request);
+    }
     const spec = this.specFor(request, 'evaluate(x, options)');
     const plan = this.run(x, spec, false, this.checkPoints(x));
     return this.readJets(plan, spec, request);
@@ -172,13 +180,14 @@ export class Mlp {
       activation: this.activation,
       dtype: this.dtype,
       params: this.getParams().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
+      ...(this.outputTransform ? { output: this.outputTransform.toJSON() } : {}),
     };
   }
 
   /** Rebuilds a network saved with toJSON (an object or its JSON string). */
   static fromJSON(json: MlpJSON | string): Mlp {
     const o = readDocument(json);
-    const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0 });
+    const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0, ...(o.output ? { output: o.output } : {}) });
     try {
       net.setParams(o.params);
     } catch (e) {
@@ -239,13 +248,7 @@ export class Mlp {
 
   /** @internal refuses second-order jets on a network whose activation has no second derivative */
   checkSecondOrder(spec: JetSpec, argument: string): void {
-    if (jetOrder(spec) === 2 && !hasSecondDerivative(this.activation)) {
-      throw new JetfitError(
-        `${argument}: second derivatives were asked for, but the network uses ` +
-          `'${this.activation}', whose second derivative is zero everywhere it exists: a Hessian or Laplacian ` +
-          "would be identically zero and a loss on it could not train the network. Use a smooth activation such as 'tanh', 'silu' or 'gelu'",
-      );
-    }
+    if (jetOrder(spec) === 2) refuseWithoutSecondDerivative(this.activation, argument);
   }
 
   /**
@@ -322,15 +325,6 @@ export class Mlp {
     plan.setFlags(true, accumulate);
     if (plan.mode === 'reverse') this.store.kernels.backwardReverse(plan.words);
     else this.store.kernels.backward(plan.words);
-  }
-
-  /**
-   * @internal per-point parameter Jacobian rows of Σ (cotangent × jet) for cotangents
-   * already written into a forward-mode plan (see jacobian-rows.ts)
-   */
-  rowsWritten(plan: Plan, rows: number): void {
-    this.check('backward');
-    backwardRows(this.store, plan, rows);
   }
 
   /** @internal the compact Jacobian rows [B][parameterCount] of checked cotangents (see jacobian-rows.ts) */

@@ -2,14 +2,14 @@
 // The loss is read as one stacked residual vector R with L = ‖R‖² (row scale
 // √(weight · coefficient / N) per residual field), and its Jacobian J (one row per point
 // and residual field) comes from one backward pass per residual field that keeps the
-// per-point products (Mlp.rowsWritten). A step solves
+// per-point products (engine/jacobian-rows.ts). A step solves
 //   (JᵀJ + μI) δ = −JᵀR            (P×P, Cholesky)      when rows ≥ P, or
 //   δ = −Jᵀ (JJᵀ + μI)⁻¹ R         (rows × rows)        when there are fewer rows than P,
 // and μ follows Nielsen's rule (Madsen, Nielsen & Tingleff 2004, §3.2): on a gain ratio
 // ϱ > 0 the step is kept and μ ← μ·max(1/3, 1 − (2ϱ − 1)³), else μ ← μ·ν, ν ← 2ν. All
 // matrices are float64 in WebAssembly memory, allocated once per phase.
 import { JetfitError } from '../base/errors.js';
-import { compactInto } from '../engine/jacobian-rows.js';
+import { backwardRows, compactInto } from '../engine/jacobian-rows.js';
 import type { Float64Block } from '../engine/parameter-store.js';
 import { squaredResiduals, type SquaredResidual } from '../fields/pointwise.js';
 import type { TapeNode } from '../fields/tape.js';
@@ -166,7 +166,7 @@ export class LmStepper implements Stepper {
       if (typeof v === 'number' || !plan) continue;
       L.tape.backwardPointwise(v as TapeNode, b.scale);
       b.term.writeCotangents(plan);
-      net.rowsWritten(plan, this.scratch.ptr);
+      backwardRows(net.parameterStore(), plan, this.scratch.ptr);
       // a term with point sets ran its points and then each set's: point p's residual row
       // is the sum of the rows of p in every slice
       const store = net.parameterStore(),

@@ -6,7 +6,7 @@ import type { Mlp } from '../engine/mlp.js';
 import type { Plan } from '../engine/plan.js';
 import { Random } from '../base/random.js';
 import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
-import { networkFields } from '../fields/context.js';
+import { mappedFields } from '../fields/output-map.js';
 import { Field, Loss, type Parameter } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
 import { drawPoints, Resampler, type PointSampler, type ResampleOptions, type ResampleState } from './resample.js';
@@ -110,7 +110,7 @@ export class Term {
     this.defaultBatch = options.batchSize ?? 'full';
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
     this.samplers.set(this.defaultBatch, this.sampler);
-    const { context, u, outputs, x } = networkFields(net.inputs, net.outputs, name, [...data.sets.keys()]);
+    const { context, u, outputs, x } = mappedFields(net, name, [...data.sets.keys()]);
     const columns: Record<string, Field> = {};
     for (const c of data.columns.keys()) columns[c] = new Field(context, { kind: 'column', name: c });
     const dataProxy = new Proxy(columns, {

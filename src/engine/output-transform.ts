@@ -1,0 +1,48 @@
+// A map applied to the network's outputs that belongs to the model: `evaluate` returns the
+// mapped outputs and their derivatives, `fit` trains through it, `toJSON` saves it. The
+// engine knows only this interface; the field language implements it (fields/output-map.ts)
+// and registers a reader for saved documents, so that no layer imports the one above it.
+import { JetfitError } from '../base/errors.js';
+import type { Points } from '../base/points.js';
+import type { JetRequest } from './jet-spec.js';
+import type { Jets } from './jet-layout.js';
+import type { Mlp } from './mlp.js';
+
+/** A map of the outputs (see fields/output-map.ts's `outputMap`). */
+export interface OutputTransform {
+  /** the key of its saved form's reader */
+  readonly kind: string;
+  /** checks it against a network of these sizes (before the network allocates anything) */
+  bind(inputs: number, outputs: number): void;
+  /** the mapped outputs' jets at checked points */
+  evaluate(net: Mlp, x: Points, request: JetRequest | undefined): Jets;
+  /** its saved form (plain JSON data) */
+  toJSON(): unknown;
+}
+
+type Reader = (saved: unknown, what: string) => OutputTransform;
+const readers = new Map<string, Reader>();
+
+/** Registers how a kind of transform is read back from its saved form. */
+export function registerOutputTransform(kind: string, reader: Reader): void {
+  readers.set(kind, reader);
+}
+
+/** Reads a saved transform ({ kind, ... }) back. */
+export function readOutputTransform(saved: unknown, what: string): OutputTransform {
+  const kind = typeof saved === 'object' && saved !== null ? (saved as { kind?: unknown }).kind : undefined;
+  const reader = typeof kind === 'string' ? readers.get(kind) : undefined;
+  if (!reader)
+    throw new JetfitError(`${what}: expected a saved output map { kind: 'fields', ... }, got ${JSON.stringify(saved)?.slice(0, 80)}`);
+  return reader(saved, what);
+}
+
+/** Whether a value is an output transform. */
+export function isOutputTransform(t: unknown): t is OutputTransform {
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as OutputTransform).evaluate === 'function' &&
+    typeof (t as OutputTransform).bind === 'function'
+  );
+}
