@@ -7,7 +7,7 @@ import { Field, type FieldContext } from './field.js';
  * A read-only array whose out-of-range reads are errors naming the index (x[5] on a
  * network with two inputs), instead of undefined surfacing later as "got undefined".
  */
-function indexed<T>(items: T[], name: string, why: string): readonly T[] {
+export function indexed<T>(items: T[], name: string, why: string): readonly T[] {
   return new Proxy(Object.freeze(items), {
     get(target, key, receiver) {
       if (typeof key === 'string' && /^-?\d+$/.test(key) && !(key in target)) {

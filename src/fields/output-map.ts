@@ -11,7 +11,7 @@ import type { Jets } from '../engine/jet-layout.js';
 import { specFromRequest, type JetRequest } from '../engine/jet-spec.js';
 import type { Mlp } from '../engine/mlp.js';
 import { registerOutputTransform, type OutputTransform } from '../engine/output-transform.js';
-import { networkFields } from './context.js';
+import { indexed, networkFields } from './context.js';
 import { Field, type FieldNode } from './field.js';
 import { FUNCTIONS, power, type UnaryFunction } from './functions.js';
 import { Probe } from './probe.js';
@@ -202,7 +202,11 @@ export function mappedFields(net: Mlp, label: string, sets: readonly string[] = 
   const t = net.outputTransform;
   if (!(t instanceof OutputMap)) return f;
   const mapped = t.fields(f.context);
-  return { ...f, u: mapped[0]!, outputs: Object.freeze(mapped) };
+  return {
+    ...f,
+    u: mapped[0]!,
+    outputs: indexed(mapped, 'outputs', `the network has ${net.outputs} output${net.outputs === 1 ? '' : 's'}`),
+  };
 }
 
 /** An output map for `new Mlp({ ..., output: outputMap(({ u, x }) => ...) })`: one field per output. */
