@@ -4,6 +4,7 @@
 // pass is redone in forward mode).
 import { describe, expect, it } from 'vitest';
 import { init, Mlp, type Cotangents, type JetRequest } from '../../dist/index.js';
+import { fdParams, flat } from '../helpers.js';
 
 await init();
 
@@ -74,24 +75,9 @@ describe('jacobianRows', () => {
         for (const r of rows) s += r[q]!;
         expect(Math.abs(s - gradient[q]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(gradient[q]!)));
       }
-      const params = net.getParams();
       for (const p of [0, B - 1]) {
-        let q = 0;
-        for (const layer of params)
-          for (const key of ['W', 'b'] as const)
-            for (let i = 0; i < layer[key].length; i++, q++) {
-              const h = 1e-6,
-                orig = layer[key][i]!;
-              layer[key][i] = orig + h;
-              net.setParams(params);
-              const up = share(net, x[p]!, k.request, c, p, B);
-              layer[key][i] = orig - h;
-              net.setParams(params);
-              const down = share(net, x[p]!, k.request, c, p, B);
-              layer[key][i] = orig;
-              net.setParams(params);
-              expect(Math.abs((up - down) / (2 * h) - rows[p]![q]!)).toBeLessThanOrEqual(2e-8 * (1 + Math.abs(rows[p]![q]!)));
-            }
+        const fd = flat(fdParams(net, () => share(net, x[p]!, k.request, c, p, B)));
+        for (const [q, v] of fd.entries()) expect(Math.abs(v - rows[p]![q]!)).toBeLessThanOrEqual(2e-8 * (1 + Math.abs(rows[p]![q]!)));
       }
       net.dispose();
     });
@@ -113,23 +99,8 @@ describe('jacobianRows', () => {
     rows.forEach((row, p) => {
       for (let q = 0; q < grad.length; q++) grad[q]! += ((2 * r[p]!) / N) * row[q]!;
     });
-    const params = net.getParams();
-    let q = 0;
-    for (const layer of params)
-      for (const key of ['W', 'b'] as const)
-        for (let i = 0; i < layer[key].length; i++, q++) {
-          const h = 1e-6,
-            orig = layer[key][i]!;
-          layer[key][i] = orig + h;
-          net.setParams(params);
-          const up = loss();
-          layer[key][i] = orig - h;
-          net.setParams(params);
-          const down = loss();
-          layer[key][i] = orig;
-          net.setParams(params);
-          expect(Math.abs((up - down) / (2 * h) - grad[q]!)).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(grad[q]!)));
-        }
+    const fd = flat(fdParams(net, loss));
+    for (const [q, v] of fd.entries()) expect(Math.abs(v - grad[q]!)).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(grad[q]!)));
     net.dispose();
   });
 
