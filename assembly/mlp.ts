@@ -21,7 +21,7 @@ import { activate } from './activations';
 import { forwardDirection, forwardPair, multiply, backwardDirection, backwardPair,
          backwardLaplacian } from './jets';
 import { H_LAYERS, H_BATCH, H_DIRS, H_PAIRS, H_LAP, H_ORDER, H_KEEP, H_ACCUMULATE, H_DIRS_PTR, H_PAIRS_PTR,
-         H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A,
+         H_INPUT_JETS, H_X, H_G0, H_G1, H_SCRATCH, H_BLOCKS, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A,
          L_S1, L_S2, L_S3, L_WBAR, L_BBAR, word, ptr, layerWord, layerPtr } from './plan';
 
 // Elements per chunk of the elementwise rules: with K blocks of Z, A (or G) and three of
@@ -35,6 +35,7 @@ export function forward<T>(plan: usize): void {
   const K = word(plan, H_BLOCKS);
   const order = word(plan, H_ORDER) + word(plan, H_KEEP);
   const dirs = ptr(plan, H_DIRS_PTR), pairs = ptr(plan, H_PAIRS_PTR);
+  const inputJets = word(plan, H_INPUT_JETS) != 0;
   let Aprev = ptr(plan, H_X);
   for (let l = 0; l < layers; l++) {
     const inP = layerWord(plan, l, L_IN), outP = layerWord(plan, l, L_OUT);
@@ -44,7 +45,10 @@ export function forward<T>(plan: usize): void {
     const blk = <usize>n * S;
     transpose<T>(Wt, W, outP, inP);
     forwardProduct<T>(Aprev, Wt, Z, B, inP, outP, GEMM_BIAS, b);
-    if (l == 0) {
+    if (l == 0 && inputJets) {
+      // an input map gave the input's jets in every block: the later layers' path
+      if (K > 1) forwardProduct<T>(Aprev + <usize>B * <usize>inP * S, Wt, Z + blk, (K - 1) * B, inP, outP, GEMM_OVERWRITE, 0);
+    } else if (l == 0) {
       // dz_d = column dirs[d] of W for every point; second-order blocks start at zero.
       for (let d = 0; d < nd; d++) {
         const src = Wt + <usize>load<u32>(dirs + (<usize>d << 2)) * <usize>outP * S;
@@ -92,6 +96,7 @@ export function backward<T>(plan: usize, rows: usize = 0, stride: usize = 0, gra
   const mode = accumulate ? GEMM_ACCUMULATE : GEMM_OVERWRITE;
   const dirs = ptr(plan, H_DIRS_PTR), pairs = ptr(plan, H_PAIRS_PTR);
   const scratch = ptr(plan, H_SCRATCH);
+  const inputJets = word(plan, H_INPUT_JETS) != 0;
   let G = ptr(plan, H_G0), other = ptr(plan, H_G1);
   for (let l = layers - 1; l >= 0; l--) {
     const inP = layerWord(plan, l, L_IN), outP = layerWord(plan, l, L_OUT);
@@ -122,8 +127,8 @@ export function backward<T>(plan: usize, rows: usize = 0, stride: usize = 0, gra
     }
     if (rows != 0) {
       const wOff = Wbar - grads, bOff = bbar - grads;
-      if (l == 0) firstLayerRows<T>(G, ptr(plan, H_X), B, inP, outP, nd, dirs, rows, stride, wOff, bOff);
-      else layerRows<T>(G, layerPtr(plan, l - 1, L_A), K, B, inP, layerWord(plan, l, L_IN_REAL), outP, rows, stride, wOff, bOff);
+      if (l == 0 && !inputJets) firstLayerRows<T>(G, ptr(plan, H_X), B, inP, outP, nd, dirs, rows, stride, wOff, bOff);
+      else layerRows<T>(G, l == 0 ? ptr(plan, H_X) : layerPtr(plan, l - 1, L_A), K, B, inP, layerWord(plan, l, L_IN_REAL), outP, rows, stride, wOff, bOff);
       if (l > 0) {
         inputAdjoint<T>(G, W, other, K * B, inP, outP);
         const t = G; G = other; other = t;
@@ -131,7 +136,13 @@ export function backward<T>(plan: usize, rows: usize = 0, stride: usize = 0, gra
       continue;
     }
     columnSums<T>(bbar, G, B, outP, accumulate);
-    if (l == 0) {
+    if (l == 0 && inputJets) {
+      weightGradient<T>(G, ptr(plan, H_X), Wbar, K * B, inP, outP, mode);
+      const inReal = layerWord(plan, l, L_IN_REAL);
+      if (inReal < inP) for (let o = 0; o < outP; o++) {
+        memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
+      }
+    } else if (l == 0) {
       // A_0 is x for the value block and the constant seed e_d for direction d.
       weightGradient<T>(G, ptr(plan, H_X), Wbar, B, inP, outP, mode);
       for (let d = 0; d < nd; d++) {

@@ -5,6 +5,7 @@ import { JetfitError } from '../base/errors.js';
 import { activationId, type Activation } from './activation.js';
 import { checkDType, type DType } from '../base/dtype.js';
 import { checkInitializer, type Initializer } from './init.js';
+import { isInputTransform, readInputTransform, type InputTransform } from './input-transform.js';
 import { isOutputTransform, readOutputTransform, type OutputTransform } from './output-transform.js';
 
 /** Options of `new Mlp`. */
@@ -21,6 +22,8 @@ export interface MlpOptions {
   init?: Initializer;
   /** a map of the outputs that belongs to the model (outputMap(...)): evaluate, fit and toJSON apply it */
   output?: OutputTransform;
+  /** a map of the inputs that belongs to the model (inputMap(...)): the network sees its features */
+  input?: InputTransform;
 }
 
 /** A saved network (Mlp.toJSON): exact, float64 values round-trip bitwise. */
@@ -33,6 +36,8 @@ export interface MlpJSON {
   params: { W: number[]; b: number[] }[];
   /** the output map, when the network has one */
   output?: unknown;
+  /** the input map, when the network has one */
+  input?: unknown;
 }
 
 /** Checked options with their defaults filled in. */
@@ -44,9 +49,12 @@ export interface ResolvedMlpOptions {
   seed: number;
   init: Initializer;
   output: OutputTransform | null;
+  input: InputTransform | null;
+  /** the layers' widths: sizes, with the input map's feature count first when there is one */
+  layerSizes: readonly number[];
 }
 
-const KEYS = ['sizes', 'activation', 'dtype', 'seed', 'init', 'output'];
+const KEYS = ['sizes', 'activation', 'dtype', 'seed', 'init', 'output', 'input'];
 /** Layer sizes above this are refused: one such layer's weights alone would pass WebAssembly's 4 GiB. */
 const MAX_SIZE = 2 ** 24;
 
@@ -79,7 +87,22 @@ export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): 
     throw new JetfitError(`output: expected an output map (outputMap(({ u, x }) => ...)), got ${describe(o.output)}`);
   }
   o.output?.bind(sizes[0] as number, sizes[sizes.length - 1] as number);
-  return { sizes: Object.freeze([...sizes]), activation, act, dtype, seed, init, output: o.output ?? null };
+  if (o.input !== undefined && !isInputTransform(o.input)) {
+    throw new JetfitError(`input: expected an input map (inputMap(({ x }) => [...])), got ${describe(o.input)}`);
+  }
+  const features = o.input ? o.input.bind(sizes[0] as number) : (sizes[0] as number);
+  const layerSizes = Object.freeze([features, ...sizes.slice(1)] as number[]);
+  return {
+    sizes: Object.freeze([...sizes]),
+    activation,
+    act,
+    dtype,
+    seed,
+    init,
+    output: o.output ?? null,
+    input: o.input ?? null,
+    layerSizes,
+  };
 }
 
 /** Checks a saved network's parameters against its sizes and dtype, before any allocation. */
@@ -118,6 +141,7 @@ export interface ReadDocument {
   dtype: DType;
   params: { W: number[]; b: number[] }[];
   output: OutputTransform | null;
+  input: InputTransform | null;
 }
 
 /**
@@ -139,12 +163,20 @@ export function readDocument(json: unknown): ReadDocument {
     throw new JetfitError(`${what}expected an object saved by net.toJSON() (format 'jetfit.mlp', version 1)`);
   }
   const keys = ['format', 'version', 'sizes', 'activation', 'dtype', 'params'];
-  checkKeys(d, [...keys, 'output'], 'Mlp.fromJSON');
+  checkKeys(d, [...keys, 'output', 'input'], 'Mlp.fromJSON');
   // A saved network states everything: a missing dtype must not quietly become float32.
   const missing = keys.find((k) => (d as Record<string, unknown>)[k] === undefined);
   if (missing) throw new JetfitError(`${what}${missing}: missing; a document saved by net.toJSON() has ${keys.join(', ')}`);
   const output = d.output === undefined ? undefined : readOutputTransform(d.output, 'Mlp.fromJSON: output');
-  const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0, output }, 'Mlp.fromJSON');
-  checkSavedParams(d.params, o.sizes, o.dtype, what);
-  return { sizes: o.sizes, activation: o.activation, dtype: o.dtype, params: d.params as ReadDocument['params'], output: o.output };
+  const input = d.input === undefined ? undefined : readInputTransform(d.input, 'Mlp.fromJSON: input');
+  const o = resolveMlpOptions({ sizes: d.sizes, activation: d.activation, dtype: d.dtype, seed: 0, output, input }, 'Mlp.fromJSON');
+  checkSavedParams(d.params, o.layerSizes, o.dtype, what);
+  return {
+    sizes: o.sizes,
+    activation: o.activation,
+    dtype: o.dtype,
+    params: d.params as ReadDocument['params'],
+    output: o.output,
+    input: o.input,
+  };
 }

@@ -25,6 +25,7 @@ import { ParameterStore, type LayerParams, type LayerParamsInput } from './param
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
 import type { OutputTransform } from './output-transform.js';
+import { writeInputJets, type InputTransform } from './input-transform.js';
 import { compactRows, pointsOf } from './jacobian-rows.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
@@ -58,10 +59,10 @@ export class Mlp {
   private owner: string | null = null;
   private version = 0;
 
-  /** the map of the outputs that belongs to the model (MlpOptions.output), or null */
+  /** the maps of the outputs and of the inputs that belong to the model (MlpOptions.output, .input), or null */
   readonly outputTransform: OutputTransform | null;
-
-  /** @param options sizes, activation, dtype, seed, init, output; every key and value is checked before anything is allocated */
+  readonly inputTransform: InputTransform | null;
+  /** @param options sizes, activation, dtype, seed, init, output, input; every key and value is checked before anything is allocated */
   constructor(options: MlpOptions) {
     this.core = getCore('new Mlp');
     const o = resolveMlpOptions(options);
@@ -71,11 +72,12 @@ export class Mlp {
     this.dtype = o.dtype;
     this.inputs = o.sizes[0]!;
     this.outputs = o.sizes[o.sizes.length - 1]!;
-    this.store = new ParameterStore(this.core, o.sizes, o.dtype, o.act);
+    this.inputTransform = o.input;
+    this.store = new ParameterStore(this.core, o.layerSizes, o.dtype, o.act);
     this.store.initialize(initializer(o.init, o.seed));
     this.parameterCount = this.store.parameterCount;
     const layout = this.store.layout;
-    this.plans = new PlanCache(this.core, layout, this.outputs, this.dtype);
+    this.plans = new PlanCache(this.core, layout, this.outputs, this.dtype, o.input !== null);
     this.jets = new JetLayout(this.store.S, layout[0]!.inP, layout[layout.length - 1]!.outP, this.inputs, this.outputs);
   }
 
@@ -181,13 +183,15 @@ export class Mlp {
       dtype: this.dtype,
       params: this.getParams().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
       ...(this.outputTransform ? { output: this.outputTransform.toJSON() } : {}),
+      ...(this.inputTransform ? { input: this.inputTransform.toJSON() } : {}),
     };
   }
 
   /** Rebuilds a network saved with toJSON (an object or its JSON string). */
   static fromJSON(json: MlpJSON | string): Mlp {
     const o = readDocument(json);
-    const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0, ...(o.output ? { output: o.output } : {}) });
+    const maps = { ...(o.output && { output: o.output }), ...(o.input && { input: o.input }) };
+    const net = new Mlp({ sizes: o.sizes, activation: o.activation, dtype: o.dtype, seed: 0, ...maps });
     try {
       net.setParams(o.params);
     } catch (e) {
@@ -257,7 +261,7 @@ export class Mlp {
    */
   private modeFor(spec: JetSpec): PassMode {
     const firstOrderOnly = spec.pairs.length === 0 && !spec.laplacian && spec.dirs.length === this.inputs;
-    return firstOrderOnly && this.outputs < this.inputs ? 'reverse' : 'forward';
+    return firstOrderOnly && this.outputs < this.inputs && !this.inputTransform ? 'reverse' : 'forward';
   }
 
   /**
@@ -267,7 +271,9 @@ export class Mlp {
   run(x: Points, spec: JetSpec, keep: boolean, batch: number, forwardJets = false): Plan {
     this.check('forward');
     const plan = this.plans.get(batch, spec, forwardJets ? 'forward' : this.modeFor(spec));
-    copyPoints(x, this.inputs, this.store.layout[0]!.inP, this.view(), plan.x / this.store.S);
+    const [view, at, inP] = [this.view(), plan.x / this.store.S, this.store.layout[0]!.inP];
+    if (this.inputTransform) writeInputJets(this.inputTransform, x, this.inputs, batch, spec, view, at, inP);
+    else copyPoints(x, this.inputs, inP, view, at);
     plan.setFlags(keep, false);
     if (plan.mode === 'reverse') this.store.kernels.forwardReverse(plan.words);
     else this.store.kernels.forward(plan.words);

@@ -18,6 +18,8 @@ export class PlanCache {
     private readonly layout: readonly LayerLayout[],
     private readonly outputs: number,
     private readonly dtype: DType,
+    /** the network has an input map: its plans take the input's jets */
+    private readonly inputJets = false,
   ) {}
 
   /** The plan for `batch` points of `spec` in `mode` (made, or reused). */
@@ -43,7 +45,7 @@ export class PlanCache {
       old.release();
       this.plans.delete(oldKey);
     }
-    plan = new Plan(this.core, this.layout, batch, spec, mode, this.outputs, this.dtype);
+    plan = new Plan(this.core, this.layout, batch, spec, mode, this.outputs, this.dtype, this.inputJets);
     this.plans.set(key, plan);
     return plan;
   }

@@ -56,6 +56,8 @@ export class Plan {
     readonly mode: PassMode,
     outputs: number,
     dtype: DType,
+    /** X holds the input's K jet blocks (an input map writes them) instead of the points */
+    readonly inputJets = false,
   ) {
     const S = bytesOf(dtype);
     const reverse = mode === 'reverse';
@@ -70,7 +72,7 @@ export class Plan {
     const cot = reverse ? Math.max(m, 1) * B * maxP * S : K * B * maxP * S;
     const head: Record<string, number> = {
       words: (PLAN_HEADER + LAYER_WORDS * L) * 4,
-      x: B * inP0 * S,
+      x: (inputJets ? K : 1) * B * inP0 * S,
       g0: cot,
       g1: cot,
       scratch: maxP * S,
@@ -134,6 +136,7 @@ export class Plan {
         [layout.H_JAC, this.jac],
         [layout.H_YBAR, this.ybar],
         [layout.H_SCRATCH2, scratch2],
+        [layout.H_INPUT_JETS, inputJets ? 1 : 0],
       ];
       let out = 0;
       const records = layers.map((l, i) => {

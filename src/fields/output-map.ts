@@ -23,7 +23,8 @@ export interface OutputMapArguments {
   readonly x: readonly Field[];
 }
 
-type Saved = number | string | Saved[];
+/** A saved field expression. */
+export type Saved = number | string | Saved[];
 
 /** A recorded output map. */
 export class OutputMap implements OutputTransform {
@@ -107,7 +108,7 @@ export class OutputMap implements OutputTransform {
 }
 
 /** Refuses what a saved map cannot hold: data columns, trainable scalars, moved outputs, functions without a saved name. */
-function check(n: FieldNode, inputs: number, outputs: number): void {
+export function check(n: FieldNode, inputs: number, outputs: number): void {
   switch (n.kind) {
     case 'column':
       throw new JetfitError(`outputMap: the map reads the data column '${n.name}'; it may use only u, outputs and x`);
@@ -140,7 +141,8 @@ function fromName(name: string, what: string): UnaryFunction {
   throw new JetfitError(`${what}: the function '${name}' cannot be saved with the network`);
 }
 
-function save(n: FieldNode): Saved {
+/** A field expression as JSON data: ['mul', ['x', 0], ['u', 0]], functions by name. */
+export function save(n: FieldNode): Saved {
   switch (n.kind) {
     case 'output':
       return ['u', n.index];
@@ -165,7 +167,8 @@ function save(n: FieldNode): Saved {
   }
 }
 
-function load(s: unknown, what: string): FieldNode {
+/** A field expression back from save()'s data. */
+export function load(s: unknown, what: string): FieldNode {
   if (typeof s === 'number' && Number.isFinite(s)) return { kind: 'constant', value: s };
   if (!Array.isArray(s) || typeof s[0] !== 'string') throw new JetfitError(`${what}: unreadable node ${JSON.stringify(s)?.slice(0, 60)}`);
   const [k, a, b, c] = s as [string, unknown, unknown, unknown];

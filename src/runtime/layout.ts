@@ -29,6 +29,8 @@ export const H_OUTPUTS = 16;
 export const H_JAC = 17;
 export const H_YBAR = 18;
 export const H_SCRATCH2 = 19;
+/** 1 when X holds the input's K jet blocks [K][B][inP] (an input map) instead of points [B][inP] */
+export const H_INPUT_JETS = 20;
 
 // per-layer words
 export const L_IN = 0;
