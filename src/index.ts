@@ -55,6 +55,6 @@ export type { ProblemOptions, Problem } from './pde/problem.js';
 export { outputMap, OutputMap } from './fields/output-map.js';
 export type { OutputMapArguments } from './fields/output-map.js';
 export type { OutputTransform } from './engine/output-transform.js';
-export { inputMap, scaleInputs, InputMap } from './fields/input-map.js';
+export { inputMap, scaleInputs, fourierFeatures, InputMap } from './fields/input-map.js';
 export type { InputMapArguments } from './fields/input-map.js';
 export type { InputTransform } from './engine/input-transform.js';

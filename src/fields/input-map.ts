@@ -8,6 +8,7 @@
 import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Real } from '../base/dtype.js';
+import { Random } from '../base/random.js';
 import { registerInputTransform, type InputTransform } from '../engine/input-transform.js';
 import type { JetSpec } from '../engine/jet-spec.js';
 import { networkFields } from './context.js';
@@ -126,6 +127,28 @@ export function scaleInputs(lower: readonly number[], upper: readonly number[]):
         .sub(1),
     ),
   );
+}
+
+/**
+ * Random Fourier features (Tancik et al. 2020): [cos 2π Bx, sin 2π Bx] with B a count × inputs
+ * matrix of normal numbers of standard deviation `scale` (per input, or one for all), drawn
+ * from `seed`; 2·count features.
+ */
+export function fourierFeatures(o: { inputs: number; count: number; scale: number | readonly number[]; seed?: number }): InputMap {
+  const { inputs, count, scale } = o ?? {};
+  if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(count) || count < 1) {
+    throw new JetfitError(`fourierFeatures: inputs and count must be whole numbers ≥ 1, got ${describe(inputs)} and ${describe(count)}`);
+  }
+  const scales = typeof scale === 'number' ? new Array<number>(inputs).fill(scale) : scale;
+  if (!Array.isArray(scales) || scales.length !== inputs || !scales.every((v) => Number.isFinite(v) && v > 0)) {
+    throw new JetfitError(`fourierFeatures: scale must be a number > 0 or one per input, got ${describe(scale)}`);
+  }
+  const random = new Random(o.seed ?? 0);
+  const B = Array.from({ length: count }, () => scales.map((sd) => 2 * Math.PI * sd * random.normal()));
+  return inputMap(({ x }) => {
+    const phases = B.map((row) => row.map((w, i) => x[i]!.mul(w)).reduce((s, f) => s.add(f)));
+    return [...phases.map((p) => p.cos()), ...phases.map((p) => p.sin())];
+  });
 }
 
 registerInputTransform('fields', (saved, what) => {

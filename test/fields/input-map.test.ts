@@ -4,7 +4,7 @@
 // differences, periodic features make a periodic solution without a condition, toJSON keeps
 // the map; bad maps refused by name.
 import { describe, expect, it } from 'vitest';
-import { fit, init, inputMap, mean, Mlp, scaleInputs } from '../../dist/index.js';
+import { fit, fourierFeatures, init, inputMap, mean, Mlp, scaleInputs } from '../../dist/index.js';
 import { fdParams, flat } from '../helpers.js';
 
 await init();
@@ -112,6 +112,27 @@ describe('input maps', () => {
     });
     expect(Math.sqrt(num / den)).toBeLessThan(1e-3);
     net.dispose();
+  });
+
+  it('fourierFeatures: 2·count features cos/sin(2π Bx), reproducible from the seed, derivatives exact', () => {
+    const make = (seed: number) =>
+      new Mlp({ sizes: [2, 6, 1], dtype: 'float64', seed: 1, input: fourierFeatures({ inputs: 2, count: 5, scale: [1, 3], seed }) });
+    const a = make(4),
+      b = make(4),
+      c = make(5);
+    expect(a.getParams()[0]!.W.length).toBe(6 * 10);
+    const x = [[0.2, -0.4]];
+    expect(a.evaluate(x).y[0]).toBe(b.evaluate(x).y[0]);
+    expect(a.evaluate(x).y[0]).not.toBe(c.evaluate(x).y[0]);
+    const h = 1e-5,
+      y = (p: number[]) => a.evaluate([p]).y[0]!;
+    const j = a.evaluate(x, { jacobian: true });
+    expect(j.jacobian![1]).toBeCloseTo((y([0.2, -0.4 + h]) - y([0.2, -0.4 - h])) / (2 * h), 6);
+    expect(() => fourierFeatures({ inputs: 2, count: 0, scale: 1 })).toThrow(/fourierFeatures: inputs and count must be whole numbers ≥ 1/);
+    expect(() => fourierFeatures({ inputs: 2, count: 3, scale: [1] })).toThrow(
+      /fourierFeatures: scale must be a number > 0 or one per input/,
+    );
+    for (const n of [a, b, c]) n.dispose();
   });
 
   it('toJSON keeps the map (bitwise), and bad maps are refused by name', () => {
