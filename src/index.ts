@@ -58,3 +58,4 @@ export type { OutputTransform } from './engine/output-transform.js';
 export { inputMap, scaleInputs, fourierFeatures, InputMap } from './fields/input-map.js';
 export type { InputMapArguments } from './fields/input-map.js';
 export type { InputTransform } from './engine/input-transform.js';
+export { distanceField } from './pde/distance.js';

@@ -46,6 +46,11 @@ export class Polygon extends Geometry {
     this.perimeter = this.lengths.reduce((s, l) => s + l, 0);
   }
 
+  /** the vertices, in order */
+  get vertices(): readonly Point[] {
+    return this.v;
+  }
+
   /** The distance to edge i and the parameter of the nearest point on it. */
   private edge(x: Point, i: number): { d: number; t: number } {
     const a = this.v[i]!,

@@ -58,32 +58,56 @@ describe('conditions', () => {
     expect(await value(net, tr)).toBeCloseTo(pts.reduce((s, p, i) => s + (2 * j.y[i]! - dn[i]! - g(p)) ** 2, 0) / pts.length, 14);
   });
 
-  it("robin's parameter gradient against finite differences", async () => {
-    const t = robin(square, { a: 1, b: 3 }, g, { count: 12, method: 'halton' });
-    const copy = Mlp.fromJSON(net.toJSON());
-    const before = copy.getParams();
-    const lr = 1e-4;
-    await fit(copy, { terms: { c: t }, optimizer: { type: 'sgd', lr }, steps: 1, progress: false });
-    const after = copy.getParams();
-    const probe = Mlp.fromJSON(net.toJSON());
-    for (const [l, layer] of before.entries())
-      for (const key of ['W', 'b'] as const)
-        for (let i = 0; i < layer[key].length; i++) {
-          const grad = (layer[key][i]! - after[l]![key][i]!) / lr;
-          const p = probe.getParams(),
-            h = 1e-6;
-          p[l]![key][i] = layer[key][i]! + h;
-          probe.setParams(p);
-          const up = await value(probe, t);
-          p[l]![key][i] = layer[key][i]! - h;
-          probe.setParams(p);
-          const down = await value(probe, t);
-          p[l]![key][i] = layer[key][i]!;
-          probe.setParams(p);
-          expect(Math.abs((up - down) / (2 * h) - grad)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(grad)));
-        }
-    copy.dispose();
-    probe.dispose();
+  describe("each condition's parameter gradient against finite differences", () => {
+    const st = new SpaceTime(new Interval(-1, 1), 0, 2);
+    const terms: [string, () => TermOptions][] = [
+      ['dirichlet', () => dirichlet(square, g, { count: 8, method: 'halton' })],
+      ['neumann', () => neumann(new Disk([0, 0], 1), g, { count: 8, method: 'halton' })],
+      ['robin', () => robin(square, { a: 1, b: 3 }, g, { count: 12, method: 'halton' })],
+      ['periodic', () => periodic(square, 1, { count: 6, derivative: 1, method: 'halton' })],
+      ['initial', () => initial(st, ([x]) => Math.cos(x!), { count: 8 })],
+      ['initial rate', () => initial(st, 0.5, { count: 8, rate: true })],
+      [
+        'observations',
+        () =>
+          observations(
+            [
+              [0.1, 0.2],
+              [0.7, -0.3],
+            ],
+            [1, -2],
+          ),
+      ],
+    ];
+    for (const [name, make] of terms) {
+      it(name, async () => {
+        const t = make();
+        const copy = Mlp.fromJSON(net.toJSON());
+        const before = copy.getParams();
+        const lr = 1e-4;
+        await fit(copy, { terms: { c: t }, optimizer: { type: 'sgd', lr }, steps: 1, progress: false });
+        const after = copy.getParams();
+        const probe = Mlp.fromJSON(net.toJSON());
+        for (const [l, layer] of before.entries())
+          for (const key of ['W', 'b'] as const)
+            for (let i = 0; i < layer[key].length; i++) {
+              const grad = (layer[key][i]! - after[l]![key][i]!) / lr;
+              const p = probe.getParams(),
+                h = 1e-6;
+              p[l]![key][i] = layer[key][i]! + h;
+              probe.setParams(p);
+              const up = await value(probe, t);
+              p[l]![key][i] = layer[key][i]! - h;
+              probe.setParams(p);
+              const down = await value(probe, t);
+              p[l]![key][i] = layer[key][i]!;
+              probe.setParams(p);
+              expect(Math.abs((up - down) / (2 * h) - grad)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(grad)));
+            }
+        copy.dispose();
+        probe.dispose();
+      });
+    }
   });
 
   it('periodic: points on the lower face paired with their images on the upper face', async () => {
