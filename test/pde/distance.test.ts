@@ -67,7 +67,7 @@ describe('distanceField', () => {
     });
     const edge = sq.sampleBoundary(30, { method: 'grid' });
     const y = net.evaluate(edge).y;
-    edge.forEach(([a, b], i) => expect(y[i]).toBeCloseTo(a! * b!, 12));
+    for (const [i, [a, b]] of edge.entries()) expect(y[i]).toBeCloseTo(a! * b!, 12);
     net.dispose();
   });
 
