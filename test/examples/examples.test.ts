@@ -61,7 +61,7 @@ describe('DeepXDE examples', () => {
     ['helmholtz', { ADAM_STEPS: '200', SECOND_STEPS: '100' }, /helmholtz: relative L2 error (\S+)/, 10],
     ['poisson-3d', { ADAM_STEPS: '200', SECOND_STEPS: '60' }, /poisson-3d: relative L2 error (\S+)/, 1],
     ['wave', { ADAM_STEPS: '200', SECOND_STEPS: '100' }, /wave: relative L2 error (\S+)/, 1],
-    ['poisson-union', { ADAM_STEPS: '200', SECOND_STEPS: '40' }, /poisson-union: relative L2 error (\S+)/, 1e-2],
+    ['poisson-csg', { ADAM_STEPS: '200', SECOND_STEPS: '40' }, /poisson-csg: relative L2 error (\S+)/, 1e-2],
   ];
   for (const [name, env, re, bound] of cases) {
     it(name, async () => {
