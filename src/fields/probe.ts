@@ -5,6 +5,7 @@
 import type { Mlp } from '../engine/mlp.js';
 import type { Loss } from './field.js';
 import { lower, type LoweredLoss } from './lower.js';
+import { TapePass } from './pass.js';
 
 /** Points per chunk. */
 export const CHUNK = 4096;
@@ -14,6 +15,7 @@ export class Probe {
   readonly lowered: LoweredLoss;
   readonly chunk: number;
   private readonly x: Float64Array;
+  private readonly pass: TapePass;
 
   /** @param most the most points one call will see (the chunk is no larger) */
   constructor(
@@ -26,6 +28,7 @@ export class Probe {
     this.chunk = Math.max(1, Math.min(CHUNK, most));
     this.lowered.tape.resize(this.chunk);
     this.x = new Float64Array(this.chunk * net.inputs);
+    this.pass = new TapePass(net, this.lowered);
   }
 
   /**
@@ -35,24 +38,14 @@ export class Probe {
    */
   run(points: Float64Array, M: number, visit: (start: number, len: number) => void): void {
     const n = this.net.inputs,
-      B = this.chunk,
-      L = this.lowered;
+      B = this.chunk;
     for (let start = 0; start < M; start += B) {
       const len = Math.min(B, M - start);
       for (let b = 0; b < B; b++) {
         const p = start + (b < len ? b : 0);
         for (let i = 0; i < n; i++) this.x[b * n + i] = points[p * n + i]!;
       }
-      if (L.outputs.length > 0) {
-        const plan = this.net.run(this.x, L.spec, false, B);
-        for (const o of L.outputs) this.net.readComponent(plan, o.index, o.component, o.node.value);
-      }
-      for (const c of L.coordinates) {
-        const v = c.node.value;
-        for (let b = 0; b < B; b++) v[b] = this.x[b * n + c.index]!;
-      }
-      for (const p of L.parameters) p.node.value[0] = p.param.value;
-      L.tape.forward();
+      this.pass.forward(this.x, B, [], false, false);
       visit(start, len);
     }
   }

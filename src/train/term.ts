@@ -9,6 +9,7 @@ import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } fro
 import { mappedFields } from '../fields/output-map.js';
 import { Field, Loss, type Parameter } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
+import { TapePass } from '../fields/pass.js';
 import { drawPoints, Resampler, type PointSampler, type ResampleOptions, type ResampleState } from './resample.js';
 
 /** What a loss function receives: the fields of its term's batch. */
@@ -138,9 +139,12 @@ export class Term {
     this.lowered = lower(loss, name, net.inputs);
     net.checkSecondOrder(this.lowered.spec, `term '${name}'`);
     this.lowered.tape.resize(this.sampler.batch);
+    this.pass = new TapePass(net, this.lowered);
     this.resampler = options.resample === undefined ? null : new Resampler(options.resample, source!, rng, data.size, net, loss, name);
   }
 
+  /** its passes through the network and the tape */
+  private readonly pass: TapePass;
   /** residual-based resampling, if the term has it */
   private readonly resampler: Resampler | null;
 
@@ -283,77 +287,17 @@ export class Term {
 
   /** @internal the tape's output gradients as the plan's cotangents (each set's slice of its component) */
   writeCotangents(plan: Plan): void {
-    const net = this.net,
-      L = this.lowered,
-      B = this.sampler.batch;
-    net.clearCotangents(plan);
-    if (this.setCount === 1) {
-      for (const o of L.outputs) net.addCotangent(plan, o.index, o.component, o.node.grad);
-      return;
-    }
-    const full = this.scratch(B * this.setCount);
-    for (const o of L.outputs) {
-      full.fill(0);
-      full.set(o.node.grad, o.at * B);
-      net.addCotangent(plan, o.index, o.component, full);
-    }
+    this.pass.writeCotangents(plan, this.sampler.batch, this.sampler.sets.length);
   }
-
-  private readonly buffers = new Map<number, Float64Array>();
-  /** a buffer of n values, made once per size */
-  private scratch(n: number): Float64Array {
-    let b = this.buffers.get(n);
-    if (!b) {
-      b = new Float64Array(n);
-      this.buffers.set(n, b);
-    }
-    return b;
-  }
-
-  private readonly inputs = new Map<number, Float64Array>();
 
   /**
    * @internal the network's jets on the current batch (kept for a backward pass when
    * `keep`; in forward mode when `forwardJets`, as Jacobian rows need), read into the
-   * tape, and the tape run forward. With extra point sets the pass covers the term's
-   * points and then each set's, and each output node reads its set's slice. Returns the
-   * pass's plan (null when the loss reads no output and nothing is kept).
+   * tape, and the tape run forward (fields/pass.ts). Returns the pass's plan (null when the
+   * loss reads no output and nothing is kept).
    */
   forwardTape(keep: boolean, forwardJets: boolean): Plan | null {
-    const L = this.lowered,
-      s = this.sampler;
-    const net = this.net,
-      n = net.inputs,
-      B = s.batch,
-      S = this.setCount;
-    let plan: Plan | null = null;
-    if (L.outputs.length > 0 || keep) {
-      let x = s.x;
-      if (S > 1) {
-        x = this.inputs.get(B) ?? new Float64Array(B * S * n);
-        this.inputs.set(B, x);
-        x.set(s.x, 0);
-        s.sets.forEach((set, k) => {
-          x.set(set, (k + 1) * B * n);
-        });
-      }
-      plan = net.run(x, L.spec, keep, B * S, forwardJets);
-      for (const o of L.outputs) {
-        if (S === 1) net.readComponent(plan, o.index, o.component, o.node.value);
-        else {
-          const full = this.scratch(B * S);
-          net.readComponent(plan, o.index, o.component, full);
-          o.node.value.set(full.subarray(o.at * B, (o.at + 1) * B));
-        }
-      }
-    }
-    for (const c of L.coordinates) {
-      const v = c.node.value;
-      for (let b = 0; b < B; b++) v[b] = s.x[b * n + c.index]!;
-    }
-    for (const c of L.columns) c.node.value.set(s.columns.get(c.name)!);
-    for (const p of L.parameters) p.node.value[0] = p.param.value;
-    L.tape.forward();
-    return plan;
+    const s = this.sampler;
+    return this.pass.forward(s.x, s.batch, s.sets, keep, forwardJets, s.columns);
   }
 }
