@@ -289,26 +289,15 @@ export class Tape {
   }
 
   /**
-   * Pulls the derivatives of a per-point node back, point by point: every node's gradient
-   * becomes d(seed · node[p]) / d(its value at p) for each point p. Exact per point for
-   * the nodes the engine feeds (outputs, coordinates, columns), since every primitive but
-   * the reductions is elementwise; scalar nodes get the sum over points.
+   * Pulls d root / d node back to every node, `seed` being d loss / d root. For a per-point
+   * root (a residual field) every point is seeded: each node's gradient at p is then
+   * d(seed · root[p]) / d(its value at p), exact per point for the nodes the engine feeds
+   * (every primitive but the reductions is elementwise; scalar nodes get the sum).
    */
-  backwardPointwise(node: TapeNode, seed: number): void {
-    const B = this.size;
-    for (const n of this.nodes) n.grad.fill(0);
-    node.grad.fill(seed);
-    for (let k = this.ops.length - 1; k >= 0; k--) {
-      const op = this.ops[k]!;
-      (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B);
-    }
-  }
-
-  /** Pulls d root / d node back to every node; `seed` is d loss / d root. */
   backward(root: TapeNode, seed: number): void {
     const B = this.size;
     for (const n of this.nodes) n.grad.fill(0);
-    root.grad[0] = seed;
+    root.grad.fill(seed);
     for (let k = this.ops.length - 1; k >= 0; k--) {
       const op = this.ops[k]!;
       (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B);

@@ -164,7 +164,7 @@ export class LmStepper implements Stepper {
       values[b.index]! += b.residual.coefficient * (b.residual.kind === 'mean' ? sum / N : sum);
       this.f64(this.J, this.rows * Pp).fill(0, b.row * Pp, (b.row + N) * Pp);
       if (typeof v === 'number' || !plan) continue;
-      L.tape.backwardPointwise(v as TapeNode, b.scale);
+      L.tape.backward(v as TapeNode, b.scale);
       b.term.writeCotangents(plan);
       backwardRows(net.parameterStore(), plan, this.scratch.ptr);
       // a term with point sets ran its points and then each set's: point p's residual row
