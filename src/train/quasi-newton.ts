@@ -185,22 +185,15 @@ export abstract class QuasiNewton {
     let done = false,
       bracketed = false;
     while (evals < this.maxLs) {
-      if (fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev)) {
-        bt[0] = tPrev;
-        bf[0] = fPrev;
-        bgtd[0] = gtdPrev;
-        bt[1] = step;
-        bf[1] = fNew;
-        bgtd[1] = gtdNew;
-        gB.set(gNew);
-        bracketed = true;
-        break;
-      }
-      if (Math.abs(gtdNew) <= -c2 * gtd) {
+      // tooHigh: no sufficient decrease (or none from the previous trial); otherwise the
+      // strong-Wolfe curvature condition ends the search
+      const tooHigh = fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev);
+      if (!tooHigh && Math.abs(gtdNew) <= -c2 * gtd) {
         done = true;
         break;
       }
-      if (gtdNew >= 0) {
+      // too high, or the slope turned upward: bracket [previous, this] and zoom
+      if (tooHigh || gtdNew >= 0) {
         bt[0] = tPrev;
         bf[0] = fPrev;
         bgtd[0] = gtdPrev;
