@@ -1,7 +1,7 @@
 // Shared test helpers: references and error measures. Tests import the built package
 // (dist/), the artifact users get.
 import { readFile } from 'node:fs/promises';
-import type { Mlp, LayerParams } from '../dist/index.js';
+import { mean, type FieldLike, type LayerParams, type LossContext, type Loss, type Mlp, type Parameter } from '../dist/index.js';
 import type { CoreExports } from '../dist/runtime/abi.js';
 import { Heap } from '../dist/runtime/heap.js';
 
@@ -107,4 +107,18 @@ export function dot(a: ArrayLike<number>, c: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * c[i]!;
   return s;
+}
+
+/** A constant field equal to a trainable scalar, on the single dummy point of a term. */
+export const lift = (c: LossContext, p: FieldLike) => c.x[0]!.mul(0).add(p);
+
+/** The Rosenbrock function (1 − a)² + 100 (b − a²)² of two trainable scalars, as a loss (minimum 0 at a = b = 1). */
+export function rosenbrock(c: LossContext, a: Parameter, b: Parameter): Loss {
+  return mean(
+    lift(c, a)
+      .neg()
+      .add(1)
+      .square()
+      .add(lift(c, b).sub(lift(c, a).square()).square().mul(100)),
+  );
 }

@@ -3,10 +3,8 @@
 // 1e-12, normals unit and outward (against finite differences of the signed distance),
 // samples reproducible from the seed; bad input refused by name.
 import { describe, expect, it } from 'vitest';
+import { GEOMETRIES, L } from './shapes.js';
 import {
-  Ball,
-  Box,
-  difference,
   Disk,
   type Geometry,
   halton,
@@ -58,34 +56,6 @@ describe('sequences', () => {
   });
 });
 
-const L = new Polygon([
-  [0, 0],
-  [2, 0],
-  [2, 1],
-  [1, 1],
-  [1, 2],
-  [0, 2],
-]);
-const GEOMETRIES: [string, Geometry][] = [
-  ['interval', new Interval(-1, 2)],
-  ['rectangle', new Rectangle([0, 0], [2, 1])],
-  ['box 3-D', new Box([0, 0, 0], [1, 2, 3])],
-  ['disk', new Disk([0.5, -0.5], 2)],
-  ['ball 3-D', new Ball([0, 0, 0], 1)],
-  ['L-shaped polygon', L],
-  [
-    'clockwise triangle',
-    new Polygon([
-      [0, 0],
-      [0, 1],
-      [1, 0],
-    ]),
-  ],
-  ['union of a square and a disk', union(new Rectangle([0, 0], [1, 1]), new Disk([1, 0.5], 0.4))],
-  ['square minus a disk', difference(new Rectangle([-1, -1], [1, 1]), new Disk([0, 0], 0.5))],
-  ['intersection of two disks', intersection(new Disk([0, 0], 1), new Disk([1, 0], 1))],
-  ['square × time', new SpaceTime(new Rectangle([0, 0], [1, 1]), 0, 2)],
-];
 const METHODS: Sampling[] = ['uniform', 'grid', 'lhs', 'sobol', 'halton', 'hammersley'];
 
 /** The gradient of the signed distance by central differences. */

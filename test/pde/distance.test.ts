@@ -1,48 +1,13 @@
 // distanceField: zero on the boundary, positive inside, finite derivatives inside, for every
 // kind of geometry; a hard constraint with it holds on the boundary exactly; errors by name.
 import { describe, expect, it } from 'vitest';
-import {
-  Box,
-  difference,
-  Disk,
-  distanceField,
-  evaluateField,
-  type Geometry,
-  init,
-  intersection,
-  Interval,
-  Mlp,
-  outputMap,
-  Polygon,
-  Rectangle,
-  SpaceTime,
-  union,
-} from '../../dist/index.js';
+import { GEOMETRIES, L } from '../geometry/shapes.js';
+import { Box, Disk, distanceField, evaluateField, init, Mlp, outputMap, Rectangle, union } from '../../dist/index.js';
 
 await init();
 
-const L = new Polygon([
-  [0, 0],
-  [2, 0],
-  [2, 1],
-  [1, 1],
-  [1, 2],
-  [0, 2],
-]);
-const cases: [string, Geometry][] = [
-  ['interval', new Interval(-1, 2)],
-  ['rectangle', new Rectangle([0, 0], [2, 1])],
-  ['box 3-D', new Box([0, 0, 0], [1, 2, 3])],
-  ['disk', new Disk([0.5, -0.5], 2)],
-  ['L-shaped polygon', L],
-  ['union', union(new Rectangle([0, 0], [1, 1]), new Disk([1, 0.5], 0.4))],
-  ['difference', difference(new Rectangle([-1, -1], [1, 1]), new Disk([0, 0], 0.5))],
-  ['intersection', intersection(new Disk([0, 0], 1), new Disk([1, 0], 1))],
-  ['square × time', new SpaceTime(new Rectangle([0, 0], [1, 1]), 0, 2)],
-];
-
 describe('distanceField', () => {
-  for (const [name, g] of cases) {
+  for (const [name, g] of GEOMETRIES) {
     it(`${name}: zero on the boundary, positive inside, finite gradient inside`, () => {
       const net = new Mlp({ sizes: [g.dim, 2, 1], dtype: 'float64', seed: 1 });
       const edge = g.sampleBoundary(40, { seed: 2 });

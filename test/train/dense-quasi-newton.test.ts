@@ -2,8 +2,8 @@
 // transcription of the published formulas on random H, s, y; symmetry and positive
 // definiteness kept; the kernels against plain loops; known minima; resume bitwise; bad input.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILDS, loadCores } from '../helpers.js';
-import { fit, init, mean, Mlp, parameter, type FieldLike, type LossContext, type OptimizerSpec } from '../../dist/index.js';
+import { BUILDS, lift, loadCores, rosenbrock } from '../helpers.js';
+import { fit, init, mean, Mlp, parameter, type LossContext, type OptimizerSpec } from '../../dist/index.js';
 import { rankTwoCoefficients, scaling, type DenseMethod } from '../../dist/train/self-scaling.js';
 import { Random } from '../../dist/base/random.js';
 
@@ -204,9 +204,6 @@ it('symmetricProduct matches a plain loop for odd and even sizes (padding untouc
     }
 });
 
-/** A constant field equal to a trainable scalar, on the single dummy point of the term. */
-const lift = (c: LossContext, p: FieldLike) => c.x[0]!.mul(0).add(p);
-
 describe('known minima', () => {
   const methods: OptimizerSpec[] = ['bfgs', 'ssbfgs', 'ssbroyden', { type: 'ssbroyden', variant: 1 }];
   for (const optimizer of methods) {
@@ -216,14 +213,7 @@ describe('known minima', () => {
         b = parameter(1, 'b');
       const h = await fit(net, {
         data: { points: [[0]] },
-        loss: (c) =>
-          mean(
-            lift(c, a)
-              .neg()
-              .add(1)
-              .square()
-              .add(lift(c, b).sub(lift(c, a).square()).square().mul(100)),
-          ),
+        loss: (c) => rosenbrock(c, a, b),
         optimizer,
         steps: 200,
         progress: false,

@@ -1,11 +1,9 @@
 // Each optimizer on a problem with a known minimum, through fit (trainable scalars).
 import { describe, expect, it } from 'vitest';
-import { fit, init, mean, Mlp, parameter, type FieldLike, type LossContext, type OptimizerSpec } from '../../dist/index.js';
+import { fit, init, mean, Mlp, parameter, type OptimizerSpec } from '../../dist/index.js';
+import { lift, rosenbrock } from '../helpers.js';
 
 await init();
-
-/** A constant field equal to a trainable scalar, on the single dummy point of the term. */
-const lift = (c: LossContext, p: FieldLike) => c.x[0]!.mul(0).add(p);
 
 describe('first-order optimizers minimise a quadratic', () => {
   const cases: [string, OptimizerSpec, number][] = [
@@ -59,14 +57,7 @@ it('L-BFGS finds the minimum of the Rosenbrock function', async () => {
     b = parameter(1, 'b');
   const h = await fit(net, {
     data: { points: [[0]] },
-    loss: (c) =>
-      mean(
-        lift(c, a)
-          .neg()
-          .add(1)
-          .square()
-          .add(lift(c, b).sub(lift(c, a).square()).square().mul(100)),
-      ),
+    loss: (c) => rosenbrock(c, a, b),
     optimizer: 'lbfgs',
     steps: 200,
     progress: false,
