@@ -4,6 +4,7 @@ export { init } from './init.js';
 export { memoryUsage } from './runtime/core.js';
 export type { CoreInfo, MemoryUsage } from './runtime/core.js';
 export type { CoreSource } from './runtime/load.js';
+export type { InitOptions } from './runtime/init-options.js';
 export { Mlp, ForwardPass } from './engine/mlp.js';
 export type { MlpOptions, LayerParams, LayerParamsInput, Jets, BackwardOptions, MlpJSON } from './engine/mlp.js';
 export type { JetRequest, Cotangents } from './engine/jet-spec.js';

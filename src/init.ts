@@ -3,6 +3,7 @@
 // system under Node, Deno and Bun, with fetch elsewhere.
 import { initCore, type CoreInfo } from './runtime/core.js';
 import type { CoreSource } from './runtime/load.js';
+import { readInit, type InitOptions } from './runtime/init-options.js';
 
 function defaultSource(relaxed: boolean): CoreSource {
   // Literal URLs, so that bundlers see and copy both files.
@@ -12,10 +13,13 @@ function defaultSource(relaxed: boolean): CoreSource {
 /**
  * Loads the WebAssembly core; call (and await) it once before creating networks. It is
  * idempotent: later calls return the first call's result.
- * @param source where to load the core from when the default location does not work
+ * @param options where to load the core from when the default location does not work
  *   (browsers and edge runtimes): a compiled WebAssembly.Module, the bytes of
- *   jetfit.wasm, a URL, or a Response.
+ *   jetfit.wasm, a URL, or a Response; or `{ source, threads }`. Threads: fits use every
+ *   core by default (at most 8) where the runtime can share memory with workers (Node,
+ *   Deno, Bun, cross-origin isolated pages); the result's `threadsOff` says why not.
  */
-export function init(source?: CoreSource): Promise<CoreInfo> {
-  return initCore(source, defaultSource);
+export async function init(options?: CoreSource | InitOptions): Promise<CoreInfo> {
+  const { source, threads } = readInit(options);
+  return initCore(source, defaultSource, { threads, workerUrl: new URL('./worker.js', import.meta.url) });
 }

@@ -3,6 +3,7 @@
 // compiling bytes, such as Cloudflare Workers, need the file-based entry instead.)
 import { initCore, type CoreInfo } from './runtime/core.js';
 import type { CoreSource } from './runtime/load.js';
+import { readInit, type InitOptions } from './runtime/init-options.js';
 import { CORE_BASE64, CORE_RELAXED_BASE64 } from './inline-wasm.js';
 
 export * from './index.js';
@@ -18,6 +19,7 @@ function decode(base64: string): Uint8Array {
  * Loads the embedded WebAssembly core (the relaxed-SIMD build where the runtime validates
  * it); idempotent. `source` overrides it, as for the default entry.
  */
-export function init(source?: CoreSource): Promise<CoreInfo> {
-  return initCore(source, (relaxed) => decode(relaxed ? CORE_RELAXED_BASE64 : CORE_BASE64));
+export async function init(options?: CoreSource | InitOptions): Promise<CoreInfo> {
+  const { source, threads } = readInit(options);
+  return initCore(source, (relaxed) => decode(relaxed ? CORE_RELAXED_BASE64 : CORE_BASE64), { threads, workerUrl: null });
 }

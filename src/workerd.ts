@@ -5,6 +5,7 @@ import coreModule from './jetfit.wasm';
 import coreRelaxedModule from './jetfit-relaxed.wasm';
 import { initCore, type CoreInfo } from './runtime/core.js';
 import type { CoreSource } from './runtime/load.js';
+import { readInit, type InitOptions } from './runtime/init-options.js';
 
 export * from './index.js';
 
@@ -12,6 +13,7 @@ export * from './index.js';
  * Loads the WebAssembly core imported with this module (the relaxed-SIMD build where the
  * runtime validates it); idempotent. `source` overrides it, as for the default entry.
  */
-export function init(source?: CoreSource): Promise<CoreInfo> {
-  return initCore(source, (relaxed) => (relaxed ? coreRelaxedModule : coreModule));
+export async function init(options?: CoreSource | InitOptions): Promise<CoreInfo> {
+  const { source, threads } = readInit(options);
+  return initCore(source, (relaxed) => (relaxed ? coreRelaxedModule : coreModule), { threads, workerUrl: null });
 }

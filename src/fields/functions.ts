@@ -2,6 +2,8 @@
 // the jet rules need g' and g'' (a product through g'' of first derivatives), and the
 // reverse pass of a g'' node needs g'''. Each is a typed-array loop (no per-point calls).
 
+import { JetfitError } from '../base/errors.js';
+
 /** A unary function family: apply(k, x, out, n) writes the k-th derivative (k = 0..3). */
 export interface UnaryFunction {
   readonly name: string;
@@ -82,4 +84,13 @@ export function huberFunction(delta: number): UnaryFunction {
     if (a <= delta) return k === 0 ? 0.5 * x * x : k === 1 ? x : k === 2 ? 1 : 0;
     return k === 0 ? delta * (a - 0.5 * delta) : k === 1 ? delta * Math.sign(x) : 0;
   });
+}
+
+/** A unary function from its name ('sin', 'pow(0.5)', 'huber(1)'): how saved expressions name them. */
+export function functionNamed(name: string, what: string): UnaryFunction {
+  if (Object.hasOwn(FUNCTIONS, name)) return FUNCTIONS[name as keyof typeof FUNCTIONS];
+  const m = /^(pow|huber)\((.+)\)$/.exec(name);
+  const x = m ? Number(m[2]) : NaN;
+  if (m && Number.isFinite(x)) return m[1] === 'pow' ? power(x) : huberFunction(x);
+  throw new JetfitError(`${what}: the function '${name}' cannot be saved (it is not one of jetfit's named functions)`);
 }

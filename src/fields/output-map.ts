@@ -13,7 +13,7 @@ import type { Mlp } from '../engine/mlp.js';
 import { registerOutputTransform, type OutputTransform } from '../engine/output-transform.js';
 import { indexed, networkFields } from './context.js';
 import { Field, type FieldNode } from './field.js';
-import { FUNCTIONS, power, type UnaryFunction } from './functions.js';
+import { functionNamed } from './functions.js';
 import { Probe } from './probe.js';
 
 /** What an output map receives: the raw network's outputs and the coordinates. */
@@ -122,7 +122,7 @@ export function check(n: FieldNode, inputs: number, outputs: number): void {
       if (n.index >= inputs) throw new JetfitError(`outputMap: x[${n.index}] does not exist (${inputs} inputs)`);
       return;
     case 'unary':
-      fromName(n.f.name, 'outputMap');
+      functionNamed(n.f.name, 'outputMap');
       check(n.a, inputs, outputs);
       return;
     case 'constant':
@@ -131,14 +131,6 @@ export function check(n: FieldNode, inputs: number, outputs: number): void {
       check(n.a, inputs, outputs);
       if ('b' in n) check(n.b, inputs, outputs);
   }
-}
-
-/** A unary function from its name ('sin', 'pow(0.5)', ...); huber is not saved. */
-function fromName(name: string, what: string): UnaryFunction {
-  if (name in FUNCTIONS) return FUNCTIONS[name as keyof typeof FUNCTIONS];
-  const p = /^pow\((.+)\)$/.exec(name);
-  if (p && Number.isFinite(Number(p[1]))) return power(Number(p[1]));
-  throw new JetfitError(`${what}: the function '${name}' cannot be saved with the network`);
 }
 
 /** A field expression as JSON data: ['mul', ['x', 0], ['u', 0]], functions by name. */
@@ -192,7 +184,7 @@ export function load(s: unknown, what: string): FieldNode {
     case 'mul':
       return { kind: k, a: load(a, what), b: load(b, what) };
     default:
-      return { kind: 'unary', f: fromName(k, what), a: load(a, what) };
+      return { kind: 'unary', f: functionNamed(k, what), a: load(a, what) };
   }
 }
 

@@ -32,8 +32,9 @@ export class TapePass {
   /**
    * Runs the tape forward on B points x (flat [B][inputs]) and the paired sets (each flat
    * [B][inputs]); the network's pass is kept for a backward pass when `keep`, in forward
-   * mode when `forwardJets`. Returns its plan (null when the expression reads no output and
-   * nothing is kept).
+   * mode when `forwardJets`; with `pointsOnly` the tape runs its point side only (a chunk
+   * of a larger batch: the reductions get the chunk's share). Returns its plan (null when
+   * the expression reads no output and nothing is kept).
    */
   forward(
     x: Float64Array,
@@ -42,6 +43,7 @@ export class TapePass {
     keep: boolean,
     forwardJets: boolean,
     columns?: ReadonlyMap<string, Float64Array>,
+    pointsOnly = false,
   ): Plan | null {
     const { L, net } = this,
       n = net.inputs,
@@ -72,7 +74,8 @@ export class TapePass {
     }
     for (const c of L.columns) c.node.value.set(columns!.get(c.name)!);
     for (const p of L.parameters) p.node.value[0] = p.param.value;
-    L.tape.forward();
+    if (pointsOnly) L.tape.forwardPoints();
+    else L.tape.forward();
     return plan;
   }
 

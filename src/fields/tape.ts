@@ -2,10 +2,16 @@
 // number): a loss expression is lowered once into a tape of elementwise primitives over
 // the points of a batch; every training step replays it forward, then backward to get
 // the cotangents of the network's jets. Each primitive is one typed-array loop; a scalar
-// node (length 1) broadcasts against vectors. The primitives are one table (PRIMITIVES),
-// each with its forward rule right above its backward rule; a primitive without both is
-// a compile error.
+// node (length 1) broadcasts against vectors. The primitives are one table
+// (tape-primitives.ts).
+//
+// A tape can also run over one chunk of a larger batch (threads.md in docs/): its point
+// side (everything up to and including the reductions) gives the chunk's share of each
+// reduction; the shares, summed in chunk order, are the batch's reductions; its scalar
+// side (arithmetic on reductions) then runs once, and its backward pass gives each
+// reduction's adjoint, with which every chunk pulls its gradients back.
 import type { UnaryFunction } from './functions.js';
+import { PRIMITIVES, type Op, type Primitive, type Reducing } from './tape-primitives.js';
 
 /** One array of the tape: length B (per point) or 1 (a scalar). */
 export class TapeNode {
@@ -16,178 +22,6 @@ export class TapeNode {
     readonly scalar: boolean,
     readonly label: string,
   ) {}
-}
-
-type Binary = { a: TapeNode; b: TapeNode; out: TapeNode };
-type Op =
-  | ({ kind: 'add' | 'sub' | 'mul' | 'div' } & Binary)
-  | { kind: 'scale' | 'shift'; a: TapeNode; c: number; out: TapeNode }
-  | { kind: 'fn'; f: UnaryFunction; k: number; a: TapeNode; out: TapeNode; scratch: Float64Array }
-  | { kind: 'sum' | 'mean'; a: TapeNode; out: TapeNode };
-
-/** A primitive: out from its arguments (n = out's length), and the arguments' gradients from out's (B points). */
-interface Primitive<O> {
-  forward(op: O, n: number, B: number): void;
-  backward(op: O, n: number, B: number): void;
-}
-
-/** Strides of a binary op's arguments: 0 for a scalar (broadcast), 1 for a vector. */
-const strides = (op: Binary): [number, number] => [op.a.scalar ? 0 : 1, op.b.scalar ? 0 : 1];
-
-const PRIMITIVES: { [K in Op['kind']]: Primitive<Op & { kind: K }> } = {
-  add: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        b = op.b.value,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) o[i] = a[i * sa]! + b[i * sb]!;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        ga = op.a.grad,
-        gb = op.b.grad,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) {
-        ga[i * sa]! += g[i]!;
-        gb[i * sb]! += g[i]!;
-      }
-    },
-  },
-  sub: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        b = op.b.value,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) o[i] = a[i * sa]! - b[i * sb]!;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        ga = op.a.grad,
-        gb = op.b.grad,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) {
-        ga[i * sa]! += g[i]!;
-        gb[i * sb]! -= g[i]!;
-      }
-    },
-  },
-  mul: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        b = op.b.value,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) o[i] = a[i * sa]! * b[i * sb]!;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        a = op.a.value,
-        b = op.b.value,
-        ga = op.a.grad,
-        gb = op.b.grad,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) {
-        ga[i * sa]! += g[i]! * b[i * sb]!;
-        gb[i * sb]! += g[i]! * a[i * sa]!;
-      }
-    },
-  },
-  div: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        b = op.b.value,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) o[i] = a[i * sa]! / b[i * sb]!;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        a = op.a.value,
-        b = op.b.value,
-        ga = op.a.grad,
-        gb = op.b.grad,
-        [sa, sb] = strides(op);
-      for (let i = 0; i < n; i++) {
-        const q = g[i]! / b[i * sb]!;
-        ga[i * sa]! += q;
-        gb[i * sb]! -= (q * a[i * sa]!) / b[i * sb]!;
-      }
-    },
-  },
-  scale: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        c = op.c;
-      for (let i = 0; i < n; i++) o[i] = a[i]! * c;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        ga = op.a.grad,
-        c = op.c;
-      for (let i = 0; i < n; i++) ga[i]! += g[i]! * c;
-    },
-  },
-  shift: {
-    forward(op, n) {
-      const o = op.out.value,
-        a = op.a.value,
-        c = op.c;
-      for (let i = 0; i < n; i++) o[i] = a[i]! + c;
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        ga = op.a.grad;
-      for (let i = 0; i < n; i++) ga[i]! += g[i]!;
-    },
-  },
-  // the k-th derivative of f; its backward needs the (k + 1)-th
-  fn: {
-    forward(op, n) {
-      op.f.apply(op.k, op.a.value, op.out.value, n);
-    },
-    backward(op, n) {
-      const g = op.out.grad,
-        d = op.scratch,
-        ga = op.a.grad;
-      op.f.apply(op.k + 1, op.a.value, d, n);
-      for (let i = 0; i < n; i++) ga[i]! += g[i]! * d[i]!;
-    },
-  },
-  sum: {
-    forward(op, _n, B) {
-      op.out.value[0] = total(op.a, B);
-    },
-    backward(op, _n, B) {
-      spread(op.a, op.out.grad[0]!, B);
-    },
-  },
-  mean: {
-    forward(op, _n, B) {
-      const m = op.a.scalar ? 1 : B;
-      op.out.value[0] = total(op.a, B) / m;
-    },
-    backward(op, _n, B) {
-      const m = op.a.scalar ? 1 : B;
-      spread(op.a, op.out.grad[0]! / m, B);
-    },
-  },
-};
-
-function total(a: TapeNode, B: number): number {
-  const v = a.value,
-    m = a.scalar ? 1 : B;
-  let s = 0;
-  for (let i = 0; i < m; i++) s += v[i]!;
-  return s;
-}
-
-function spread(a: TapeNode, g: number, B: number): void {
-  const ga = a.grad,
-    m = a.scalar ? 1 : B;
-  for (let i = 0; i < m; i++) ga[i]! += g;
 }
 
 /** A recorded computation over the points of one batch size. */
@@ -273,6 +107,7 @@ export class Tape {
   resize(B: number): void {
     if (B === this.size) return;
     this.size = B;
+    this.reducing.count = B;
     for (const n of this.nodes) {
       const len = n.scalar ? 1 : B;
       n.value = new Float64Array(len);
@@ -282,10 +117,18 @@ export class Tape {
     for (const [n, x] of this.constants) n.value[0] = x;
   }
 
+  /**
+   * Makes this tape (sized for one chunk) a chunk of a batch of `count` points, the first
+   * chunk when `first` (reductions of scalars are counted once, there); null: a whole batch.
+   */
+  chunkOf(count: number | null, first = true): void {
+    this.reducing.count = count ?? this.size;
+    this.reducing.scalars = first;
+  }
+
   /** Replays the primitives in order. */
   forward(): void {
-    const B = this.size;
-    for (const op of this.ops) (PRIMITIVES[op.kind] as Primitive<Op>).forward(op, op.out.scalar ? 1 : B, B);
+    this.replay(this.ops);
   }
 
   /**
@@ -295,12 +138,91 @@ export class Tape {
    * (every primitive but the reductions is elementwise; scalar nodes get the sum).
    */
   backward(root: TapeNode, seed: number): void {
-    const B = this.size;
     for (const n of this.nodes) n.grad.fill(0);
     root.grad.fill(seed);
-    for (let k = this.ops.length - 1; k >= 0; k--) {
-      const op = this.ops[k]!;
-      (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B);
+    this.pullBack(this.ops);
+  }
+
+  // ---- a chunk of a batch: the point side, then the scalar side once per batch ----
+
+  /** the reductions' output nodes, in tape order */
+  get reductions(): readonly TapeNode[] {
+    return this.split().reductions;
+  }
+
+  /** Runs the point side: the reductions get this chunk's share. */
+  forwardPoints(): void {
+    this.replay(this.split().points);
+  }
+
+  /** Sets the reductions to `values` (the batch's) and runs the scalar side; returns root's value. */
+  forwardScalars(root: TapeNode, values: ArrayLike<number>): number {
+    const s = this.split();
+    s.reductions.forEach((n, k) => {
+      n.value[0] = values[k]!;
+    });
+    this.replay(s.scalars);
+    return root.value[0]!;
+  }
+
+  /** d(seed · root)/d(each reduction) into `out`, through the scalar side (run forwardScalars first). */
+  adjoints(root: TapeNode, seed: number, out: Float64Array): void {
+    const s = this.split();
+    for (const n of this.nodes) if (n.scalar) n.grad.fill(0);
+    root.grad[0] = seed;
+    this.pullBack(s.scalars);
+    s.reductions.forEach((n, k) => {
+      out[k] = n.grad[0]!;
+    });
+  }
+
+  /** Pulls the reductions' adjoints back through the point side (after forwardPoints). */
+  backwardPoints(adjoints: ArrayLike<number>): void {
+    const s = this.split();
+    for (const n of this.nodes) n.grad.fill(0);
+    s.reductions.forEach((n, k) => {
+      n.grad[0] = adjoints[k]!;
+    });
+    this.pullBack(s.points);
+  }
+
+  private readonly reducing: Reducing = { count: 0, scalars: true };
+  private sides: { points: Op[]; scalars: Op[]; reductions: TapeNode[] } | null = null;
+
+  /** The ops on the point side (not depending on a reduction) and on the scalar side. */
+  private split(): { points: Op[]; scalars: Op[]; reductions: TapeNode[] } {
+    if (this.sides) return this.sides;
+    const afterReduction = new Set<TapeNode>();
+    const points: Op[] = [],
+      scalars: Op[] = [],
+      reductions: TapeNode[] = [];
+    for (const op of this.ops) {
+      const args = 'b' in op ? [op.a, op.b] : [op.a];
+      if (op.kind === 'sum' || op.kind === 'mean') {
+        points.push(op);
+        reductions.push(op.out);
+        afterReduction.add(op.out);
+      } else if (args.some((a) => afterReduction.has(a))) {
+        scalars.push(op);
+        afterReduction.add(op.out);
+      } else points.push(op);
+    }
+    this.sides = { points, scalars, reductions };
+    return this.sides;
+  }
+
+  private replay(ops: readonly Op[]): void {
+    const B = this.size,
+      r = this.reducing;
+    for (const op of ops) (PRIMITIVES[op.kind] as Primitive<Op>).forward(op, op.out.scalar ? 1 : B, B, r);
+  }
+
+  private pullBack(ops: readonly Op[]): void {
+    const B = this.size,
+      r = this.reducing;
+    for (let k = ops.length - 1; k >= 0; k--) {
+      const op = ops[k]!;
+      (PRIMITIVES[op.kind] as Primitive<Op>).backward(op, op.out.scalar ? 1 : B, B, r);
     }
   }
 }

@@ -76,6 +76,11 @@ export interface FitOptions extends PhaseOptions {
   metrics?: Record<string, MetricOptions>;
   /** measure the metrics every this many steps (default 100) and after the last */
   metricsEvery?: number;
+  /**
+   * threads to train on (default: init's, every core where the runtime can share memory);
+   * the result is the same, bit for bit, for any number of threads
+   */
+  threads?: number;
 }
 
 /** A checked phase. */
@@ -98,6 +103,8 @@ export interface ResolvedFit {
   readonly phases: Phase[];
   readonly earlyStopping: Required<EarlyStoppingOptions> | null;
   readonly restoreBest: boolean;
+  /** threads asked for, or undefined for init's */
+  readonly threads: number | undefined;
 }
 
 const PHASE_KEYS = ['optimizer', 'steps', 'epochs', 'schedule', 'clipNorm', 'batchSize'];
@@ -116,6 +123,7 @@ const FIT_KEYS = [
   'resume',
   'metrics',
   'metricsEvery',
+  'threads',
   ...PHASE_KEYS,
 ];
 const PER_PHASE = ['optimizer', 'steps', 'epochs', 'schedule', 'clipNorm'];
@@ -199,7 +207,11 @@ export function resolveFit(net: Mlp, options: FitOptions): ResolvedFit {
       restoreBest: es.restoreBest === undefined ? true : checkBoolean(es.restoreBest, 'earlyStopping.restoreBest'),
     };
   }
-  return { terms, names, scalars, phases, earlyStopping, restoreBest };
+  const threads = options.threads;
+  if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256)) {
+    throw new JetfitError(`fit.threads: expected a whole number from 1 to 256, got ${describe(threads)}`);
+  }
+  return { terms, names, scalars, phases, earlyStopping, restoreBest, threads };
 }
 
 function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[], names: string[]): Phase {

@@ -12,6 +12,9 @@
 import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { Mlp } from '../engine/mlp.js';
+import type { Parameter } from '../fields/field.js';
+import { getCore } from '../runtime/core.js';
+import { ChunkedEvaluation, cutsIntoChunks } from './chunked-evaluation.js';
 import { checkDenseSize } from './dense-quasi-newton.js';
 import { checkLm } from './levenberg-marquardt.js';
 import { now, progressWriter, yieldToEventLoop } from './event-loop.js';
@@ -47,7 +50,7 @@ export async function fit(net: Mlp, options: FitOptions): Promise<History> {
 // step recorded (recorder.ts) with the event loop given its turn every 40 ms. Long
 // because it is the one place where the order of these is decided.
 async function train(net: Mlp, options: FitOptions): Promise<History> {
-  const { terms, names, scalars, phases, earlyStopping, restoreBest } = resolveFit(net, options);
+  const { terms, names, scalars, phases, earlyStopping, restoreBest, threads: asked } = resolveFit(net, options);
   const trainables = new Trainables(net, scalars);
   const metrics = new Metrics(net, options.metrics, options.metricsEvery);
   for (const ph of phases) {
@@ -80,6 +83,21 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     });
     resumeOptimizer = r.optimizer;
   }
+  // ---- threads: the batches cut into chunks, for every phase whose batches are large enough ----
+  const core = getCore('fit');
+  const threads = asked ?? core.info.threads;
+  const scalarSlots = new Map<Parameter, number>(scalars.map((p, i) => [p, i]));
+  const slotOf = (p: Parameter): number => scalarSlots.get(p)!;
+  let chunked: ChunkedEvaluation | null = null;
+  let useChunks = false;
+  const prepareChunks = async (): Promise<void> => {
+    useChunks = cutsIntoChunks(net, terms);
+    if (!useChunks || chunked) return;
+    if (threads > 1 && core.pool) await core.pool.ensure(threads - 1);
+    chunked = new ChunkedEvaluation(net, terms, core.pool, slotOf);
+    history.threads = await chunked.start(threads);
+    alive();
+  };
   const context: StepContext = {
     net,
     terms,
@@ -89,6 +107,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     snapshot: new Float64Array(trainables.size),
     evaluate: () => {
       trainables.grads.fill(0);
+      if (useChunks) return chunked!.run(true, termValues, trainables.grads);
       let total = 0,
         first = true;
       for (const t of terms) {
@@ -101,6 +120,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
       return total;
     },
     value: () => {
+      if (useChunks) return chunked!.run(false, termValues, trainables.grads);
       let total = 0;
       for (const t of terms) {
         const v = t.run(false, false, trainables.grads);
@@ -129,6 +149,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
       while (!done && !stop) {
         const ph = phases[phaseIndex]!;
         for (const t of terms) t.useBatch(ph.batchOf(t));
+        await prepareChunks();
         stepper = stepperFor(ph, context);
         if (resumeOptimizer) {
           stepper.restore(resumeOptimizer);
@@ -214,5 +235,7 @@ async function train(net: Mlp, options: FitOptions): Promise<History> {
     return history;
   } finally {
     (stepper as Stepper | null)?.dispose();
+    (chunked as ChunkedEvaluation | null)?.stop();
+    if (core.pool?.lingers) core.pool.stop();
   }
 }

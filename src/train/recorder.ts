@@ -42,6 +42,8 @@ export interface History {
   state: TrainingState;
   /** each metric's errors, by name (fit's `metrics`) */
   metrics: Record<string, MetricRecord>;
+  /** threads the steps ran on (1 when the batches were too small to cut, or threads are off) */
+  threads: number;
 }
 
 /** Records steps into a History, runs the callbacks and early stopping, keeps the best parameters. */
@@ -77,6 +79,7 @@ export class Recorder {
       stopReason: 'completed',
       state: null as unknown as TrainingState,
       metrics: {},
+      threads: 1,
     };
     this.best = keepBest ? new Float64Array(trainables.size) : null;
     this.epochTerms = Object.fromEntries(names.map((k) => [k, 0]));

@@ -1,0 +1,53 @@
+// A training thread. It loads the core the main thread sends (a compiled module, into this
+// thread's own memory), then for each fit builds its copy of the network and runs the
+// step's tasks from the shared exchange until the fit ends (train/work-queue.ts). Under
+// Node it talks through worker_threads' parentPort, elsewhere through the worker's own
+// postMessage.
+import { Mlp, type MlpJSON } from './engine/mlp.js';
+import './fields/input-map.js';
+import './fields/output-map.js';
+import { initCore } from './runtime/core.js';
+import { ChunkRunner } from './train/chunk-runner.js';
+import { Exchange, type ExchangeShape } from './train/exchange.js';
+import { currentGeneration, serve } from './train/work-queue.js';
+
+type Message =
+  | { type: 'core'; module: WebAssembly.Module }
+  | { type: 'fit'; net: MlpJSON; shape: ExchangeShape; buffer: SharedArrayBuffer };
+
+async function handle(m: Message, reply: (r: unknown) => void): Promise<void> {
+  try {
+    if (m.type === 'core') {
+      await initCore(m.module, () => m.module, { threads: 1, workerUrl: null });
+      reply({ type: 'ready' });
+      return;
+    }
+    const net = Mlp.fromJSON(m.net);
+    try {
+      const ex = new Exchange(m.shape, m.buffer);
+      const runner = new ChunkRunner(net, ex);
+      const from = currentGeneration(ex);
+      reply({ type: 'ready' });
+      serve(
+        ex,
+        from,
+        () => runner.loadParams(),
+        (i) => runner.run(i),
+        () => runner.gradients.advance(),
+      );
+    } finally {
+      net.dispose();
+    }
+  } catch (e) {
+    reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+const web = globalThis as unknown as { postMessage?: (m: unknown) => void; onmessage?: (e: { data: Message }) => void };
+if (typeof web.postMessage === 'function') {
+  const post = web.postMessage.bind(globalThis);
+  web.onmessage = (e) => void handle(e.data, post);
+} else {
+  const { parentPort } = await import('node:worker_threads');
+  parentPort!.on('message', (m: Message) => void handle(m, (r) => parentPort!.postMessage(r)));
+}
