@@ -61,7 +61,9 @@ function nodeCores(): number | null {
 async function startPort(url: URL, listen: Listener): Promise<{ port: Port; unrefs: boolean }> {
   if (isNode()) {
     const { Worker } = await import('node:worker_threads');
-    const w = new Worker(url);
+    // none of this process's Node options (--input-type, a test runner's loaders) apply
+    // to the worker's script; V8's flags (WebAssembly features) are the process's anyway
+    const w = new Worker(url, { execArgv: [] });
     w.on('message', (m: WorkerReply) => listen(m));
     w.on('error', (e: Error) => listen({ type: 'error', message: e.message }));
     w.unref();

@@ -1,0 +1,225 @@
+// Training on threads: the same bits for 1, 2 and 3 threads (float32 and float64, forward
+// and reverse mode, linear and nonlinear losses, point sets, data columns, trainable
+// scalars, Adam and L-BFGS); the chunked loss and gradient equal the whole batch's to
+// rounding; dispose and abort with workers running; options checked.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { fit, init, mean, mse, Mlp, parameter, type FitOptions, type History, type DType } from '../../dist/index.js';
+import { fdParams, flat, points, relError } from '../helpers.js';
+
+// three threads whatever the machine has: two workers besides this thread
+const info = await init({ threads: 3 });
+
+const N = 1000;
+const x2 = Float64Array.from(points(N, 2, 11), (v) => 0.5 + 0.5 * v);
+const f = Float64Array.from({ length: N }, (_, p) => Math.sin(3 * x2[2 * p]!) * x2[2 * p + 1]!);
+const left = Float64Array.from({ length: 2 * 400 }, (_, i) => (i % 2 === 0 ? 0 : x2[i]!));
+const right = Float64Array.from(left, (v, i) => (i % 2 === 0 ? 1 : v));
+
+/** A problem of several terms, each kind of loss the chunks handle. */
+function forwardProblem(): Pick<FitOptions, 'terms'> & { c: ReturnType<typeof parameter> } {
+  const c = parameter(0.5, 'c');
+  return {
+    c,
+    terms: {
+      // second order, forward-mode jets, a data column: a weighted sum of reductions
+      pde: { points: x2, columns: { f }, loss: ({ u, data }) => mean(u.laplacian().add(data.f).square()) },
+      // a ratio of reductions: two rounds (the shares, then the chunks' gradients)
+      ratio: { points: x2, loss: ({ u }) => mean(u.d(0).square()).div(mean(u.square().add(1))), weight: 0.5 },
+      // paired point sets
+      periodic: { points: left, sets: { right }, loss: ({ u }) => mse(u.at('right').sub(u)).add(mse(u.at('right').d(0).sub(u.d(0)))) },
+      // a trainable scalar
+      data: { points: x2, columns: { f }, loss: ({ u, data }) => mse(u.mul(c), data.f) },
+    },
+  };
+}
+
+/** First-order loss with fewer outputs than inputs: reverse-mode jets. */
+function reverseProblem(): Pick<FitOptions, 'terms'> {
+  const x3 = Float64Array.from(points(N, 3, 5));
+  return {
+    terms: {
+      sobolev: {
+        points: x3,
+        loss: ({ u, x }) =>
+          mse(u.d(0).sub(x[1]))
+            .add(mse(u.d(1)))
+            .add(mse(u.d(2).sub(1))),
+      },
+    },
+  };
+}
+
+async function train(
+  dtype: DType,
+  problem: 'forward' | 'reverse',
+  optimizer: 'adam' | 'lbfgs',
+  threads: number,
+): Promise<{ params: Float64Array; h: History; c: number }> {
+  const inputs = problem === 'forward' ? 2 : 3;
+  const net = new Mlp({ sizes: [inputs, 48, 48, 1], dtype, seed: 4 });
+  const p = problem === 'forward' ? forwardProblem() : reverseProblem();
+  const h = await fit(net, {
+    terms: p.terms,
+    optimizer: optimizer === 'adam' ? { type: 'adam', lr: 0.01 } : { type: 'lbfgs' },
+    steps: optimizer === 'adam' ? 12 : 6,
+    threads,
+    progress: false,
+  });
+  const params = flat(net.getParams());
+  net.dispose();
+  return { params, h, c: 'c' in p ? p.c.value : 0 };
+}
+
+describe('the same bits for any number of threads', () => {
+  for (const dtype of ['float64', 'float32'] as const)
+    for (const problem of ['forward', 'reverse'] as const)
+      for (const optimizer of ['adam', 'lbfgs'] as const) {
+        it(`${dtype}, ${problem} mode, ${optimizer}`, async () => {
+          const one = await train(dtype, problem, optimizer, 1);
+          expect(one.h.threads).toBe(1);
+          expect(one.h.loss.at(-1)!).toBeLessThan(one.h.loss[0]!);
+          for (const threads of [2, 3]) {
+            const many = await train(dtype, problem, optimizer, threads);
+            expect(many.h.threads).toBe(threads);
+            expect(many.params).toEqual(one.params);
+            expect(many.h.loss).toEqual(one.h.loss);
+            expect(many.h.terms).toEqual(one.h.terms);
+            expect(many.c).toBe(one.c);
+          }
+        });
+      }
+});
+
+it('init gave three threads, and says nothing is off', () => {
+  expect(info.threads).toBe(3);
+  expect(info.threadsOff).toBeNull();
+});
+
+describe('the chunked loss and gradient are the whole batch’s, to rounding', () => {
+  it('a weighted sum (one round) and a ratio of reductions (two rounds)', async () => {
+    const lr = 1e-3;
+    for (const term of ['pde', 'ratio'] as const) {
+      const net = new Mlp({ sizes: [2, 48, 48, 1], seed: 4, dtype: 'float64' });
+      const copy = Mlp.fromJSON(net.toJSON());
+      const { terms } = forwardProblem();
+      const before = flat(net.getParams());
+      const h = await fit(net, { terms: { [term]: terms![term]! }, optimizer: { type: 'sgd', lr }, steps: 1, threads: 2, progress: false });
+      expect(h.threads).toBe(2);
+      const g = flat(net.getParams()).map((v, i) => (before[i]! - v) / lr);
+      // the loss on the whole batch, by evaluate, and its gradient by central differences
+      const loss = (m: Mlp): number => {
+        if (term === 'pde') {
+          const lap = m.evaluate(x2, { laplacian: true }).laplacian!;
+          let s = 0;
+          for (let p = 0; p < N; p++) s += (lap[p]! + f[p]!) ** 2;
+          return s / N;
+        }
+        const { y, jacobian } = m.evaluate(x2, { jacobian: true });
+        let a = 0,
+          b = 0;
+        for (let p = 0; p < N; p++) {
+          a += jacobian![2 * p]! ** 2;
+          b += y[p]! ** 2 + 1;
+        }
+        return (0.5 * (a / N)) / (b / N);
+      };
+      const want = term === 'pde' ? loss(copy) : loss(copy) / 0.5;
+      expect(Math.abs(h.terms[term]![0]! - want) / want).toBeLessThan(1e-12);
+      const fd = flat(fdParams(copy, () => loss(copy)));
+      expect(relError(g, fd)).toBeLessThan(1e-6);
+      net.dispose();
+      copy.dispose();
+    }
+  });
+});
+
+describe('workers and the network’s life', () => {
+  it('dispose from a callback stops the fit; the next fit on threads works', async () => {
+    const net = new Mlp({ sizes: [2, 48, 48, 1], seed: 4 });
+    const { terms } = forwardProblem();
+    await expect(
+      fit(net, {
+        terms,
+        optimizer: { type: 'adam', lr: 0.01 },
+        steps: 50,
+        threads: 3,
+        progress: false,
+        onStep: (s) => {
+          if (s.step === 3) net.dispose();
+        },
+      }),
+    ).rejects.toThrow(/disposed while fit was training it/);
+    const again = await train('float64', 'forward', 'adam', 3);
+    expect(again.h.threads).toBe(3);
+    expect(again.params).toEqual((await train('float64', 'forward', 'adam', 1)).params);
+  });
+
+  it('an abort stops at the next step; the workers are free for the next fit', async () => {
+    const net = new Mlp({ sizes: [2, 48, 48, 1], seed: 4 });
+    const control = new AbortController();
+    const h = await fit(net, {
+      terms: forwardProblem().terms,
+      optimizer: { type: 'adam', lr: 0.01 },
+      steps: 10_000,
+      threads: 2,
+      progress: false,
+      signal: control.signal,
+      onStep: (s) => {
+        if (s.step === 5) control.abort();
+      },
+    });
+    expect(h.stopReason).toBe('aborted');
+    expect(h.steps).toBe(5);
+    net.dispose();
+    expect((await train('float32', 'reverse', 'adam', 2)).h.threads).toBe(2);
+  });
+
+  it('a Node process with threads exits by itself after dispose', async () => {
+    const script = `
+      import { init, Mlp, fit, mean } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+      const info = await init({ threads: 2 });
+      const x = Float64Array.from({ length: 2 * 2000 }, (_, i) => Math.sin(i));
+      const net = new Mlp({ sizes: [2, 32, 32, 1], seed: 1 });
+      const h = await fit(net, { data: { points: x }, loss: ({ u }) => mean(u.laplacian().add(1).square()), steps: 5, progress: false });
+      net.dispose();
+      console.log(JSON.stringify({ threads: h.threads, info }));
+    `;
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      timeout: 30_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({ threads: 2, info: { build: expect.any(String), threads: 2, threadsOff: null } });
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe('options', () => {
+  it('fit.threads is a whole number ≥ 1, checked before anything changes', async () => {
+    const net = new Mlp({ sizes: [2, 8, 1], seed: 1 });
+    const before = flat(net.getParams());
+    for (const bad of [0, 1.5, -1, '2', 1000]) {
+      await expect(
+        fit(net, { data: { points: [[0, 0]] }, loss: ({ u }) => mean(u), steps: 1, threads: bad as number, progress: false }),
+      ).rejects.toThrow(/fit\.threads: expected a whole number from 1 to 256/);
+    }
+    expect(flat(net.getParams())).toEqual(before);
+    net.dispose();
+  });
+
+  it('init reports threads off, and why, when asked for one; refuses a bad count or key', async () => {
+    const dist = JSON.stringify(new URL('../../dist/index.js', import.meta.url).href);
+    const runInit = async (arg: string): Promise<unknown> => {
+      const script = `import { init } from ${dist}; try { console.log(JSON.stringify(await init(${arg}))); } catch (e) { console.log(JSON.stringify({ error: e.message })); }`;
+      return JSON.parse((await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script])).stdout);
+    };
+    expect(await runInit('{ threads: 1 }')).toEqual({ build: expect.any(String), threads: 1, threadsOff: 'init was asked for threads: 1' });
+    expect(await runInit('{ threads: 0 }')).toEqual({
+      error: expect.stringMatching(/init: threads must be a whole number from 1 to 256, got 0/),
+    });
+    expect(await runInit('{ thread: 2 }')).toEqual({ error: 'init: unknown option "thread"; did you mean "threads"?' });
+  });
+});
