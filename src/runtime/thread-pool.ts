@@ -34,7 +34,6 @@ export function threadSupport(workerUrl: URL | null): ThreadSupport {
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number }; Worker?: unknown };
   const cores = Math.max(1, g.navigator?.hardwareConcurrency ?? nodeCores() ?? 1);
   const off = (reason: string): ThreadSupport => ({ cores, reason });
-  if (workerUrl === null) return off('this entry of jetfit has no worker script (use the default entry, `jetfit`)');
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') {
     return g.crossOriginIsolated === false
       ? off(
@@ -44,6 +43,7 @@ export function threadSupport(workerUrl: URL | null): ThreadSupport {
       : off('this runtime has no SharedArrayBuffer');
   }
   if (typeof g.Worker !== 'function' && !isNode()) return off('this runtime cannot start worker threads');
+  if (workerUrl === null) return off('this entry of jetfit has no worker script (use the default entry, `jetfit`)');
   return { cores, reason: null };
 }
 

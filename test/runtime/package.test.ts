@@ -27,6 +27,25 @@ const body = `
   console.log(JSON.stringify({ first: h.loss[0], last: h.loss.at(-1), y: Array.from(net.evaluate([[0.3, 0.4]]).y) }));
 `;
 
+// Training on threads: the same problem on one and on two threads, large enough to be cut
+// into chunks; prints whether the two runs gave the same parameters, bit for bit.
+const threadsBody = `
+  const info = await init();
+  const x = Float64Array.from({ length: 2 * 1500 }, (_, i) => 0.5 + 0.5 * Math.sin(i * 1.7));
+  const train = async (threads) => {
+    const net = new Mlp({ sizes: [2, 32, 32, 1], dtype: 'float64', seed: 3 });
+    const h = await fit(net, {
+      data: { points: x }, loss: ({ u, x }) => mean(u.laplacian().add(x[0]).square()),
+      optimizer: { type: 'adam', lr: 0.01 }, steps: 8, threads, progress: false,
+    });
+    const params = net.getParams().flatMap(({ W, b }) => [...W, ...b]);
+    net.dispose();
+    return { threads: h.threads, last: h.loss.at(-1), params };
+  };
+  const one = await train(1), two = await train(2);
+  console.log(JSON.stringify({ info, threads: [one.threads, two.threads], same: one.params.every((v, i) => Object.is(v, two.params[i])), last: two.last }));
+`;
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jetfit-pack-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: root });
@@ -36,6 +55,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'esm.mjs'), `import { init, Mlp, fit, mse } from 'jetfit';\n${body}`);
   await writeFile(join(dir, 'cjs.cjs'), `const { init, Mlp, fit, mse } = require('jetfit');\n(async () => {${body}})();`);
   await writeFile(join(dir, 'inline.mjs'), `import { init, Mlp, fit, mse } from 'jetfit/inline';\n${body}`);
+  await writeFile(join(dir, 'threads.mjs'), `import { init, Mlp, fit, mean } from 'jetfit';\n${threadsBody}`);
+  await writeFile(join(dir, 'threads.cjs'), `const { init, Mlp, fit, mean } = require('jetfit');\n(async () => {${threadsBody}})();`);
 }, 120_000);
 
 afterAll(async () => {
@@ -43,9 +64,9 @@ afterAll(async () => {
 });
 
 it('the tarball is small and ships the .wasm builds and type declarations', async () => {
-  // a guard against shipping something by accident (tests, sources, maps), not a target: 220 KB today (the two .wasm
-  // builds and the inline one ~145 KB; the optimizers, geometry, conditions and plots the rest)
-  expect((await stat(tarball)).size).toBeLessThan(240 * 1024);
+  // a guard against shipping something by accident (tests, sources, maps), not a target: 243 KB today (the two .wasm
+  // builds and the inline one ~145 KB; the optimizers, geometry, conditions, plots and threads the rest)
+  expect((await stat(tarball)).size).toBeLessThan(256 * 1024);
   const files = await readdir(join(dir, 'node_modules', 'jetfit', 'dist'));
   expect(files).toEqual(expect.arrayContaining(['jetfit.wasm', 'jetfit-relaxed.wasm', 'index.js', 'index.d.ts']));
 });
@@ -80,6 +101,32 @@ for (const [name, args] of [
   });
 }
 
+// Threads where the runtime shares memory with workers: the same bits on one and on two.
+for (const [name, args] of [
+  ['node', ['threads.mjs']],
+  ['node', ['threads.cjs']],
+  ['deno', ['run', '--allow-read', 'threads.mjs']],
+  ['bun', ['threads.mjs']],
+] as const) {
+  it(`trains on two threads in ${name} ${args[args.length - 1]}, the same bits as on one`, async () => {
+    const exe = name === 'node' ? process.execPath : bin(name);
+    const started = Date.now();
+    const { stdout } = await run(exe, [...args], {
+      cwd: dir,
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    });
+    const r = JSON.parse(stdout);
+    expect(r.info.threadsOff).toBeNull();
+    expect(r.info.threads).toBeGreaterThanOrEqual(2);
+    expect(r.threads).toEqual([1, 2]);
+    expect(r.same).toBe(true);
+    expect(Number.isFinite(r.last)).toBe(true);
+    // and the process ended by itself, workers and all
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+}
+
 // Cloudflare Workers: workerd (npm package, pinned) serving a worker that imports the
 // package's workerd entry, which receives the core as a compiled module (workerd forbids
 // compiling bytes). The worker trains on request and answers with the same numbers.
@@ -104,7 +151,10 @@ it('trains in workerd (Cloudflare Workers) like in Node', async () => {
   await writeFile(
     join(dir, 'worker.mjs'),
     `import { init, Mlp, fit, mse } from './node_modules/jetfit/dist/workerd.js';
-export default { async fetch() {${body.replace('console.log(', 'return new Response(').replace(/\)\);\s*$/, '));')} } };`,
+export default { async fetch() {${body
+      .replace('await init();', 'const info = await init();')
+      .replace('console.log(JSON.stringify({', 'return new Response(JSON.stringify({ info,')
+      .replace(/\)\);\s*$/, '));')} } };`,
   );
   await writeFile(
     join(dir, 'config.capnp'),
@@ -142,6 +192,9 @@ const worker :Workerd.Worker = (
     expect(other.first).toBeCloseTo(node.first, 10);
     expect(other.last).toBeCloseTo(node.last, 10);
     expect(other.y[0]).toBeCloseTo(node.y[0], 8);
+    // no shared memory there: one thread, and init says why
+    expect(other.info.threads).toBe(1);
+    expect(other.info.threadsOff).toMatch(/no SharedArrayBuffer|cannot start worker threads/);
   } finally {
     server.kill();
   }
