@@ -10,6 +10,10 @@ function defaultSource(relaxed: boolean): CoreSource {
   return relaxed ? new URL('./jetfit-relaxed.wasm', import.meta.url) : new URL('./jetfit.wasm', import.meta.url);
 }
 
+// The literal form bundlers (Vite, webpack) recognise: they bundle the worker's script
+// with its imports. Node starts its workers through worker_threads instead.
+const webWorker = (): Worker => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+
 /**
  * Loads the WebAssembly core; call (and await) it once before creating networks. It is
  * idempotent: later calls return the first call's result.
@@ -21,5 +25,5 @@ function defaultSource(relaxed: boolean): CoreSource {
  */
 export async function init(options?: CoreSource | InitOptions): Promise<CoreInfo> {
   const { source, threads } = readInit(options);
-  return initCore(source, defaultSource, { threads, workerUrl: new URL('./worker.js', import.meta.url) });
+  return initCore(source, defaultSource, { threads, workerUrl: new URL('./worker.js', import.meta.url), webWorker });
 }

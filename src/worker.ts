@@ -48,6 +48,8 @@ if (typeof web.postMessage === 'function') {
   const post = web.postMessage.bind(globalThis);
   web.onmessage = (e) => void handle(e.data, post);
 } else {
-  const { parentPort } = await import('node:worker_threads');
-  parentPort!.on('message', (m: Message) => void handle(m, (r) => parentPort!.postMessage(r)));
+  // no top-level await: bundlers build web workers as classic scripts
+  void import('node:worker_threads').then(({ parentPort }) => {
+    parentPort!.on('message', (m: Message) => void handle(m, (r) => parentPort!.postMessage(r)));
+  });
 }

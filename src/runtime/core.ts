@@ -29,6 +29,8 @@ export interface Core {
 export interface ThreadRequest {
   readonly threads?: number;
   readonly workerUrl: URL | null;
+  /** starts a web worker on the script (written where bundlers see `new Worker(new URL(...))` and bundle it) */
+  readonly webWorker?: () => Worker;
 }
 
 /** Default threads: every core, at most this many (beyond it the per-step reduction dominates small problems). */
@@ -89,7 +91,7 @@ async function startThreads(
   if (support.reason) return one(support.reason);
   const threads = request.threads ?? Math.min(support.cores, MAX_DEFAULT_THREADS);
   if (threads === 1) return one('this machine has one core');
-  const pool = new ThreadPool(request.workerUrl!, module);
+  const pool = new ThreadPool(request.workerUrl!, module, request.webWorker);
   try {
     await pool.ensure(threads - 1);
   } catch (e) {

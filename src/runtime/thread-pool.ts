@@ -58,7 +58,7 @@ function nodeCores(): number | null {
   return os?.availableParallelism?.() ?? null;
 }
 
-async function startPort(url: URL, listen: Listener): Promise<{ port: Port; unrefs: boolean }> {
+async function startPort(url: URL, listen: Listener, webWorker?: () => Worker): Promise<{ port: Port; unrefs: boolean }> {
   if (isNode()) {
     const { Worker } = await import('node:worker_threads');
     // none of this process's Node options (--input-type, a test runner's loaders) apply
@@ -70,8 +70,8 @@ async function startPort(url: URL, listen: Listener): Promise<{ port: Port; unre
     const hold = (on: boolean): void => void (on ? w.ref() : w.unref());
     return { port: { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), hold }, unrefs: true };
   }
-  const W = (globalThis as unknown as { Worker: new (u: URL, o: { type: 'module' }) => Worker & { unref?: () => void } }).Worker;
-  const w = new W(url, { type: 'module' });
+  const W = (globalThis as unknown as { Worker: new (u: URL, o: { type: 'module' }) => Worker }).Worker;
+  const w = (webWorker ? webWorker() : new W(url, { type: 'module' })) as Worker & { unref?: () => void };
   w.onmessage = (e: MessageEvent<WorkerReply>) => listen(e.data);
   w.onerror = (e: ErrorEvent) => {
     e.preventDefault?.();
@@ -92,6 +92,7 @@ export class ThreadPool {
   constructor(
     private readonly url: URL,
     private readonly module: WebAssembly.Module,
+    private readonly webWorker?: () => Worker,
   ) {}
 
   /** workers started */
@@ -112,7 +113,7 @@ export class ThreadPool {
       this.waiting.push([]);
       const listen: Listener = (r) => this.waiting[k]?.shift()?.(r);
       const ready = this.reply(k);
-      const { port, unrefs } = await startPort(this.url, listen);
+      const { port, unrefs } = await startPort(this.url, listen, this.webWorker);
       this.unrefs &&= unrefs;
       this.ports.push(port);
       port.hold(true);

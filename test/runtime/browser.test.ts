@@ -1,7 +1,10 @@
 // The packed package in Chromium, without a bundler (a page on 127.0.0.1 maps `jetfit` to
 // the installed package with an import map; init() fetches the .wasm next to it) and
-// bundled by Vite (which must emit the .wasm as an asset and rewrite its URL). Both pages
-// train the same tiny problem as the Node tests, with the same numbers.
+// bundled by Vite (which must emit the .wasm as an asset, rewrite its URL and bundle the
+// worker's script). Both pages train the same tiny problem as the Node tests, with the
+// same numbers, and a larger one on one and on two threads: served cross-origin isolated
+// (COOP/COEP headers) they train on two threads with the same bits as on one; served
+// without those headers they run on one thread and init says why.
 // Chromium is Debian's package (.ci/run installs it); without it the test is skipped
 // outside CI and fails in CI.
 import { execFile } from 'node:child_process';
@@ -25,10 +28,10 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 let dir = '';
-let server: Server | null = null;
+const servers: Server[] = [];
 
 afterAll(async () => {
-  server?.close();
+  for (const s of servers) s.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -44,7 +47,19 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
     const net = new Mlp({ sizes: [2, 8, 1], dtype: 'float64', seed: 3 });
     const points = [[0, 0], [0.5, 0.1], [0.2, 0.9], [1, 1], [0.7, 0.3]];
     const h = await fit(net, { data: { points, columns: { gx: [1, 1, 1, 1, 1] } }, loss: ({ u, data }) => mse(u.d(0), data.gx).add(mse(u.d(1))), optimizer: { type: 'adam', lr: 0.01 }, steps: 30 });
-    globalThis.result = { build: info.build, first: h.loss[0], last: h.loss.at(-1), y: Array.from(net.evaluate([[0.3, 0.4]]).y) };`;
+    const x = Float64Array.from({ length: 2 * 1500 }, (_, i) => 0.5 + 0.5 * Math.sin(i * 1.7));
+    const train = async (threads) => {
+      const m = new Mlp({ sizes: [2, 32, 32, 1], dtype: 'float64', seed: 3 });
+      const r = await fit(m, { data: { points: x }, loss: ({ u, x }) => mse(u.laplacian().add(x[0])), steps: 8, threads, progress: false });
+      const params = m.getParams().flatMap(({ W, b }) => [...W, ...b]);
+      m.dispose();
+      return { threads: r.threads, params };
+    };
+    const one = await train(1), two = await train(2);
+    globalThis.result = {
+      build: info.build, first: h.loss[0], last: h.loss.at(-1), y: Array.from(net.evaluate([[0.3, 0.4]]).y),
+      info, threads: [one.threads, two.threads], same: one.params.every((v, i) => Object.is(v, two.params[i])),
+    };`;
   await writeFile(
     join(dir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><title>jetfit</title>
@@ -61,20 +76,29 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
   const { build } = await import('vite');
   await build({ root: join(dir, 'vite'), base: './', logLevel: 'silent', build: { outDir: join(dir, 'vite-dist'), target: 'es2022' } });
 
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  // two servers of the same files: one plain, one with the headers of cross-origin isolation
+  const serve = async (isolated: boolean): Promise<number> => {
+    const s = createServer(async (req, res) => {
+      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+      const headers: Record<string, string> = isolated
+        ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+        : {};
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    servers.push(s);
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return (s.address() as { port: number }).port;
+  };
+  const plain = await serve(false),
+    isolated = await serve(true);
 
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'jetfit-chromium-'));
@@ -93,7 +117,12 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
     ],
   });
   try {
-    for (const path of ['/', '/vite-dist/']) {
+    for (const [port, path] of [
+      [plain, '/'],
+      [plain, '/vite-dist/'],
+      [isolated, '/'],
+      [isolated, '/vite-dist/'],
+    ] as const) {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -103,9 +132,19 @@ it.skipIf(!available && !process.env.CI)('trains in Chromium, without a bundler 
         .catch(() => {
           throw new Error(`the page ${path} did not finish: ${errors.join('; ')}`);
         });
-      const result = await page.evaluate(
-        () => (globalThis as unknown as { result: { build: string; first: number; last: number; y: number[] } }).result,
-      );
+      type Result = { build: string; first: number; last: number; y: number[] };
+      type Threads = { info: { threads: number; threadsOff: string | null }; threads: number[]; same: boolean };
+      const result = await page.evaluate(() => (globalThis as unknown as { result: Result & Threads }).result);
+      const where = `${port === isolated ? 'isolated' : 'plain'} ${path}`;
+      expect(result.same, where).toBe(true);
+      if (port === isolated) {
+        expect(result.info.threadsOff, where).toBeNull();
+        expect(result.threads, where).toEqual([1, 2]);
+      } else {
+        expect(result.info.threads, where).toBe(1);
+        expect(result.info.threadsOff, where).toMatch(/not cross-origin isolated/);
+        expect(result.threads, where).toEqual([1, 1]);
+      }
       expect(result.build).toBe('relaxed-simd');
       expect(result.last).toBeLessThan(result.first);
       expect(result.first).toBeCloseTo(node.first, 10);
