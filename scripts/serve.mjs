@@ -1,5 +1,6 @@
 // A small static server for the repository on 127.0.0.1 (the browser demo and the browser
-// tests), with the MIME types WebAssembly streaming compilation needs.
+// tests), with the MIME types WebAssembly streaming compilation needs and the headers that
+// make a page cross-origin isolated (SharedArrayBuffer, so jetfit trains on threads).
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -20,7 +21,11 @@ export function serve(root, port = 0) {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     try {
       const body = await readFile(join(root, path.endsWith('/') ? `${path}index.html` : path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html'] : 'application/octet-stream') });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html'] : 'application/octet-stream'),
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
       res.end(body);
     } catch {
       res.writeHead(404);

@@ -21,7 +21,10 @@ function start() {
   history.boundary = [];
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   worker.onmessage = ({ data }) => {
-    if (data.type === 'step') {
+    if (data.type === 'threads') {
+      $('threads').textContent = data.off ? `one thread: ${data.off}` : `training on ${data.threads} threads`;
+      $('threads').dataset.threads = data.threads;
+    } else if (data.type === 'step') {
       history.pde.push(data.terms.pde);
       history.boundary.push(data.terms.boundary);
       status.textContent = `step ${data.step}   loss ${data.loss.toExponential(3)}   ${data.seconds.toFixed(1)} s`;
@@ -37,7 +40,7 @@ function start() {
       status.textContent +=
         data.type === 'error'
           ? `   error: ${data.message}`
-          : `   done (${data.reason}), relative L2 error ${data.relError.toExponential(2)}`;
+          : `   done (${data.reason}), relative L2 error ${data.relError.toExponential(2)}, on ${data.threads} thread${data.threads === 1 ? '' : 's'}`;
       stop();
     }
   };

@@ -12,7 +12,9 @@ self.onmessage = async ({ data }) => {
   }
   controller = new AbortController();
   try {
-    await init();
+    // threads where the page is cross-origin isolated (npm run demo serves it so)
+    const info = await init();
+    self.postMessage({ type: 'threads', threads: info.threads, off: info.threadsOff });
     const n = 24,
       interior = [],
       source = [],
@@ -77,7 +79,7 @@ self.onmessage = async ({ data }) => {
       num += (v - exact[k]) ** 2;
       den += exact[k] ** 2;
     });
-    self.postMessage({ type: 'done', reason: history.stopReason, relError: Math.sqrt(num / den) });
+    self.postMessage({ type: 'done', reason: history.stopReason, relError: Math.sqrt(num / den), threads: history.threads });
     net.dispose();
   } catch (e) {
     self.postMessage({ type: 'error', message: e.message });

@@ -55,6 +55,13 @@ it.skipIf(!available && !process.env.CI)('examples/browser trains live, draws it
     await page.evaluate(() => 1 + 1);
     expect(Date.now() - t0).toBeLessThan(1000);
     const status = await page.evaluate(() => ({ ...document.getElementById('status')!.dataset }));
+    // served cross-origin isolated: the page trains on threads and says how many
+    const threads = await page.evaluate(() => ({
+      text: document.getElementById('threads')!.textContent,
+      cores: navigator.hardwareConcurrency,
+    }));
+    if (threads.cores >= 2) expect(threads.text).toBe(`training on ${Math.min(threads.cores, 8)} threads`);
+    else expect(threads.text).toMatch(/^one thread: /);
     expect(Number(status.loss)).toBeLessThan(Number(status.first));
     // the prediction heat map is drawn (jetfit's heatMap SVG) and not uniform
     const spread = await page.evaluate(() => {
