@@ -3,14 +3,15 @@
 // gradient step (forward jets + loss + parameter gradients), GFLOP/s of the jet GEMMs,
 // and the GEMM kernel at 256³ and at the workloads' skinny shapes next to plain
 // JavaScript in the same run. Optional: --torch results.json adds PyTorch's ms/step
-// (from a PyTorch run of the same workloads) and the ratio.
+// (from a PyTorch run of the same workloads) and the ratio. The threads columns time fit's
+// whole training step (Adam) on one thread and on every thread init gave, alternating.
 //   node --experimental-wasm-relaxed-simd bench/engine.mjs [--quick] [--torch file.json] [--only W3,W6]
 import { Bench } from 'tinybench';
-import { init } from 'jetfit';
+import { fit, init, Mlp } from 'jetfit';
 import { hasRelaxedSimd } from '../dist/runtime/load.js';
 import { gemmCase, rawCore } from './gemm.mjs';
 import { readTorch } from './torch.mjs';
-import { benchArgs, prepare, WORKLOADS } from './workloads.mjs';
+import { benchArgs, fitOptions, prepare, WORKLOADS } from './workloads.mjs';
 
 const { quick, opt, runs } = benchArgs();
 const torchFile = opt('--torch');
@@ -101,6 +102,23 @@ for (const [build, file] of builds) {
 console.log('\nGEMM kernel, single thread');
 console.table(gemmRows);
 
+/** fit's ms per training step on 1 and on `threads` threads: median of alternating repeats */
+async function fitThreads(id, dtype, threads) {
+  const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
+  const options = { ...fitOptions(id), optimizer: { type: 'adam', lr: 1e-4 }, progress: false };
+  const run = async (t, steps) => {
+    const h = await fit(net, { ...options, steps: steps + 1, threads: t });
+    return ((h.time.at(-1) - h.time[0]) * 1000) / steps;
+  };
+  const estimate = await run(1, 3);
+  const steps = Math.max(2, Math.round((quick ? 1 : time / 5) / estimate));
+  const per = { 1: [], [threads]: [] };
+  for (let r = 0; r < (quick ? 1 : 5); r++) for (const t of r % 2 ? [threads, 1] : [1, threads]) per[t].push(await run(t, steps));
+  net.dispose();
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  return { one: median(per[1]), many: median(per[threads]) };
+}
+
 // ---- engine on the workloads ----
 const torch = torchFile ? readTorch(torchFile) : null;
 const rows = [];
@@ -122,7 +140,17 @@ for (const [id, dtype] of runs) {
     'GFLOP/s (best)': (w.flops() / stepBest / 1e6).toFixed(1),
     ...(torch ? { 'PyTorch ms': t?.toFixed(2) ?? '-', 'vs PyTorch (median)': t ? `${(t / stepMs).toFixed(2)}x` : '-' } : {}),
   });
+  if (info.threads > 1) {
+    const { one, many } = await fitThreads(id, dtype, info.threads);
+    Object.assign(rows.at(-1), {
+      'fit ms, 1 thread': one.toFixed(3),
+      [`fit ms, ${info.threads} threads`]: many.toFixed(3),
+      'threads speed-up': `${(one / many).toFixed(2)}x`,
+    });
+  }
   w.net.dispose();
 }
-console.log('\nEngine: one gradient step = forward jets + loss cotangents + parameter gradients (single thread)');
+console.log(
+  `\nEngine: one gradient step = forward jets + loss cotangents + parameter gradients (single thread); fit's training step on 1 and ${info.threads} threads`,
+);
 console.table(rows);

@@ -96,10 +96,14 @@ function rel(a, b) {
 }
 const fmt = (x) => x.toExponential(1);
 
-function jetfitSystem(id, dtype, params) {
+/** jetfit's systems: each dtype on one thread and, where init gave more, on all of them */
+const THREADS = info.threads;
+const threaded = (dtype) => `jetfit ${dtype}, ${THREADS} threads`;
+
+function jetfitSystem(id, dtype, params, threads = 1) {
   const net = new Mlp({ sizes: WORKLOADS[id].sizes, dtype, seed: 1 });
   net.setParams(params);
-  const options = { ...fitOptions(id), optimizer: { type: 'adam', lr: LR }, progress: false };
+  const options = { ...fitOptions(id), optimizer: { type: 'adam', lr: LR }, progress: false, threads };
   return {
     async steps(k) {
       const h = await fit(net, { ...options, steps: k + 1 });
@@ -169,7 +173,7 @@ async function timeRepeats(systems, order, repeatCount = repeats) {
 
 // ---- the workloads ----
 const torchDefault = (d) => `${outDir}/torch-${d}.json`;
-const torch = readTorch(opt('--torch') ?? torchDefault('f32'), opt('--torch64') ?? torchDefault('f64'));
+const torch = readTorch(opt('--torch') ?? torchDefault('f32'), opt('--torch64') ?? torchDefault('f64'), torchDefault('f32-threads'));
 const results = [];
 const GEMM = 'GEMM kernel 256³';
 for (const id of ids) {
@@ -195,6 +199,8 @@ for (const id of ids) {
   ref.net.dispose();
 
   const systems = { 'jetfit float32': jetfitSystem(id, 'float32', params), 'jetfit float64': jetfitSystem(id, 'float64', params) };
+  if (THREADS > 1)
+    for (const d of ['float32', 'float64']) systems[threaded(d)] = jetfitSystem(id, d, params, THREADS);
   if (tfjs && peerKeys.includes('tfjs-wasm')) systems['TF.js wasm'] = peerSystem(tfjs, P, params, 'TF.js wasm');
   if (jax) systems['jax-js'] = peerSystem(jax, P, params, 'jax-js');
   for (const [k, s] of Object.entries(systems)) if (s.check) compare(k, s.check());
@@ -251,7 +257,12 @@ for (const id of ids) {
     gemm,
     timing,
     agreement,
-    torch: { f32: torch[`${id}:f32`], f64: torch[`${id}:f64`] },
+    torch: {
+      f32: torch[`${id}:f32`],
+      f64: torch[`${id}:f64`],
+      best32: torch[`${id}:f32:best`],
+      best32threads: torch[`${id}:f32:threads`],
+    },
   };
   results.push(row);
   printWorkload(row);
@@ -276,6 +287,8 @@ function printWorkload({ workload, what, timing, agreement, torch: pt, flops, ge
   for (const k of Object.keys(timing)) if (!k.startsWith('jetfit')) add(k, timing[k].median, speedup(timing, k));
   if (pt.f32) add('PyTorch float32 (JSON)', pt.f32, pt.f32 / j32);
   if (pt.f64) add('PyTorch float64 (JSON) vs jetfit float64', pt.f64, pt.f64 / j64);
+  if (THREADS > 1 && pt.best32)
+    add(`PyTorch float32 at its best, ${pt.best32threads} threads (JSON) vs jetfit float32, ${THREADS} threads`, pt.best32, pt.best32 / timing[threaded('float32')].median);
   console.log(
     `${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs, ${(100 * gemm.stepShare).toFixed(0)}% of the GEMM kernel's ${gemm.gflops.toFixed(1)} at 256³ in the same repeats; float64/float32 ${speedup(timing, 'jetfit float64').toFixed(2)}`,
   );
@@ -297,7 +310,7 @@ const line = (cells) => `| ${cells.join(' | ')} |`;
 const md = [
   '# jetfit against its peers: one training step (ms, median of repeats)',
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, one thread. ${Object.values(versions).join('; ')}.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; jetfit on one thread${THREADS > 1 ? ` and on ${THREADS}` : ''}, the peers on one. ${Object.values(versions).join('; ')}.`,
   `GEMM kernel 256³: float32 ${gemmGflops.float32.toFixed(1)} GFLOP/s, float64 ${gemmGflops.float64.toFixed(1)} GFLOP/s.`,
   '',
   line(header),
@@ -306,6 +319,33 @@ const md = [
 for (const s of systemsSeen) md.push(line([s, ...results.map((r) => (r.timing[s] ? fmtMs(r.timing[s].median) : ''))]));
 if (results.some((r) => r.torch.f32)) md.push(line(['PyTorch float32', ...results.map((r) => (r.torch.f32 ? fmtMs(r.torch.f32) : ''))]));
 if (results.some((r) => r.torch.f64)) md.push(line(['PyTorch float64', ...results.map((r) => (r.torch.f64 ? fmtMs(r.torch.f64) : ''))]));
+if (results.some((r) => r.torch.best32))
+  md.push(
+    line([
+      'PyTorch float32, best thread count',
+      ...results.map((r) => (r.torch.best32 ? `${fmtMs(r.torch.best32)} (${r.torch.best32threads})` : '')),
+    ]),
+  );
+if (THREADS > 1) {
+  md.push(
+    '',
+    `jetfit on ${THREADS} threads against one (the same bits either way; median over the repeats of the ratio within a repeat):`,
+    '',
+    line(header),
+    line(header.map(() => '---')),
+  );
+  for (const d of ['float32', 'float64']) {
+    const one = `jetfit ${d}`;
+    md.push(line([`${d}, ${THREADS} threads / 1`, ...results.map((r) => times(speedup(r.timing, one) / speedup(r.timing, threaded(d))))]));
+  }
+  if (results.some((r) => r.torch.best32))
+    md.push(
+      line([
+        `jetfit float32 on ${THREADS} threads against PyTorch float32 at its best thread count`,
+        ...results.map((r) => (r.torch.best32 ? times(r.torch.best32 / r.timing[threaded('float32')].median) : '')),
+      ]),
+    );
+}
 md.push(
   '',
   'jetfit float32 is this many times faster (median over the repeats of the ratio within a repeat; PyTorch: ratio of the medians, from its own run):',
