@@ -143,8 +143,7 @@ export class LmStepper implements Stepper {
   /** R, J (compact rows) and L = ‖R‖² at the current parameters; the term values recorded. */
   private linearize(): number {
     const net = this.c.net;
-    const R = this.f64(this.R, this.rows),
-      Pp = this.Pp;
+    const Pp = this.Pp;
     for (const term of this.c.terms) {
       term.value = NaN;
       this.c.termValues[term.name] = NaN;
@@ -153,6 +152,8 @@ export class LmStepper implements Stepper {
     for (const b of this.blocks) {
       const L = b.term.lowered;
       const plan = b.term.forwardTape(true, true);
+      // (after the pass: its first run plans its buffers, and a grown memory detaches older views)
+      const R = this.f64(this.R, this.rows);
       const v = L.valueOf(b.residual.residual)!;
       const N = b.term.sampler.batch;
       let sum = 0;

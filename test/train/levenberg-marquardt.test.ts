@@ -4,7 +4,7 @@
 // unchanged.
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fit, init, mean, mse, Mlp, parameter, type FitOptions } from '../../dist/index.js';
+import { fit, init, mean, memoryUsage, mse, Mlp, parameter, type FitOptions } from '../../dist/index.js';
 import type { CoreExports } from '../../dist/runtime/abi.js';
 import { Heap } from '../../dist/runtime/heap.js';
 
@@ -91,6 +91,27 @@ describe('known minima', () => {
     a.dispose();
     b.dispose();
   });
+});
+
+it('takes its steps when planning the first pass grows the memory (a stale view of the residuals read zeros)', async () => {
+  // LM as the first phase on a batch larger than anything planned so far: its first pass
+  // plans new buffers, the memory grows, and views taken before are detached
+  const n = 6000;
+  const points = Array.from({ length: n }, (_, i) => [(i + 0.5) / n]);
+  const net = new Mlp({ sizes: [1, 24, 24, 1], activation: 'tanh', dtype: 'float64', seed: 2 });
+  const before = memoryUsage().reserved;
+  const h = await fit(net, {
+    data: { points },
+    loss: ({ u, x }) => mse(u.d(0).sub(x[0]!.mul(3).cos())),
+    optimizer: 'lm',
+    steps: 5,
+    threads: 1,
+    progress: false,
+  });
+  expect(memoryUsage().reserved).toBeGreaterThan(before);
+  expect(h.phases[0]!.steps).toBe(5);
+  expect(h.loss.at(-1)!).toBeLessThan(h.loss[0]! / 10);
+  net.dispose();
 });
 
 it('records the value of a term of weight 0 (a monitor) like any other', async () => {
