@@ -199,8 +199,7 @@ for (const id of ids) {
   ref.net.dispose();
 
   const systems = { 'jetfit float32': jetfitSystem(id, 'float32', params), 'jetfit float64': jetfitSystem(id, 'float64', params) };
-  if (THREADS > 1)
-    for (const d of ['float32', 'float64']) systems[threaded(d)] = jetfitSystem(id, d, params, THREADS);
+  if (THREADS > 1) for (const d of ['float32', 'float64']) systems[threaded(d)] = jetfitSystem(id, d, params, THREADS);
   if (tfjs && peerKeys.includes('tfjs-wasm')) systems['TF.js wasm'] = peerSystem(tfjs, P, params, 'TF.js wasm');
   if (jax) systems['jax-js'] = peerSystem(jax, P, params, 'jax-js');
   for (const [k, s] of Object.entries(systems)) if (s.check) compare(k, s.check());
@@ -288,7 +287,11 @@ function printWorkload({ workload, what, timing, agreement, torch: pt, flops, ge
   if (pt.f32) add('PyTorch float32 (JSON)', pt.f32, pt.f32 / j32);
   if (pt.f64) add('PyTorch float64 (JSON) vs jetfit float64', pt.f64, pt.f64 / j64);
   if (THREADS > 1 && pt.best32)
-    add(`PyTorch float32 at its best, ${pt.best32threads} threads (JSON) vs jetfit float32, ${THREADS} threads`, pt.best32, pt.best32 / timing[threaded('float32')].median);
+    add(
+      `PyTorch float32 at its best, ${pt.best32threads} threads (JSON) vs jetfit float32, ${THREADS} threads`,
+      pt.best32,
+      pt.best32 / timing[threaded('float32')].median,
+    );
   console.log(
     `${workload}: ${what}; jetfit float32 ${(flops / j32 / 1e6).toFixed(1)} GFLOP/s of jet GEMMs, ${(100 * gemm.stepShare).toFixed(0)}% of the GEMM kernel's ${gemm.gflops.toFixed(1)} at 256³ in the same repeats; float64/float32 ${speedup(timing, 'jetfit float64').toFixed(2)}`,
   );

@@ -198,7 +198,7 @@ export class LmStepper implements Stepper {
       rows = this.rows,
       n = this.n,
       ld = this.ld;
-    const J = this.f64(this.J, rows * Pp),
+    let J = this.f64(this.J, rows * Pp),
       R = this.f64(this.R, rows);
     // g = JᵀR (compact), the half-gradient of L
     const gc = this.gc.fill(0);
@@ -222,7 +222,7 @@ export class LmStepper implements Stepper {
     } else {
       ex.gemm64(this.J, 1, Pp, this.J, Pp, this.A, ld, P, ld, rows, 1, 0);
     }
-    const A = this.f64(this.A, n * ld),
+    let A = this.f64(this.A, n * ld),
       F = this.f64(this.F, n * ld),
       rhs = this.f64(this.rhs, ld);
     if (!(this.mu > 0)) {
@@ -232,6 +232,16 @@ export class LmStepper implements Stepper {
     }
     t.save(this.x);
     for (let attempt = 0; attempt < this.o.maxTries; attempt++) {
+      if (attempt > 0) {
+        // a trial's pass (c.value()) may have planned buffers and grown the memory: fresh views
+        [J, R, A, F, rhs] = [
+          this.f64(this.J, rows * Pp),
+          this.f64(this.R, rows),
+          this.f64(this.A, n * ld),
+          this.f64(this.F, n * ld),
+          this.f64(this.rhs, ld),
+        ];
+      }
       F.set(A);
       for (let i = 0; i < n; i++) F[i * ld + i]! += this.mu;
       if (k.cholesky(this.F, ld, n) !== 0) {
