@@ -170,11 +170,11 @@ export class ChunkedEvaluation {
         const L = e.term.lowered;
         L.tape.forwardScalars(L.root, this.sharesOf(e));
         L.tape.adjoints(L.root, e.term.weight, ex.terms[k]!.adjoints);
-        for (const s of e.slots) {
-          const o = s * TASK_INTS,
-            t = ex.tasks;
-          this.task(again++, t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, Kind.Chunk, s);
-        }
+        const B = e.term.sampler.batch;
+        e.slots.forEach((slot, c) => {
+          const [start, length] = chunkBounds(B, e.slots.length, c);
+          this.task(again++, k, start, length, B, Kind.Chunk, slot);
+        });
       });
       sum.begin(count);
       this.dispatch(again);

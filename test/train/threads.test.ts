@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { fit, init, mean, mse, Mlp, parameter, type FitOptions, type History, type DType } from '../../dist/index.js';
+import { fit, init, mean, mse, Mlp, parameter, type DType, type FitOptions, type History, type LossContext } from '../../dist/index.js';
 import { fdParams, flat, points, relError } from '../helpers.js';
 
 // three threads whatever the machine has: two workers besides this thread
@@ -99,41 +99,54 @@ it('init gave three threads, and says nothing is off', () => {
 });
 
 describe('the chunked loss and gradient are the whole batch’s, to rounding', () => {
-  it('a weighted sum (one round) and a ratio of reductions (two rounds)', async () => {
-    const lr = 1e-3;
-    for (const term of ['pde', 'ratio'] as const) {
+  // the whole batch's losses, by evaluate
+  const pdeLoss = (m: Mlp): number => {
+    const lap = m.evaluate(x2, { laplacian: true }).laplacian!;
+    let s = 0;
+    for (let p = 0; p < N; p++) s += (lap[p]! + f[p]!) ** 2;
+    return s / N;
+  };
+  const ratioLoss = (m: Mlp): number => {
+    const { y, jacobian } = m.evaluate(x2, { jacobian: true });
+    let a = 0,
+      b = 0;
+    for (let p = 0; p < N; p++) {
+      a += jacobian![2 * p]! ** 2;
+      b += y[p]! ** 2 + 1;
+    }
+    return a / N / (b / N);
+  };
+  const edge = (m: Mlp): number => {
+    const y = m.evaluate(x2.subarray(0, 2 * 50)).y;
+    let s = 0;
+    for (let p = 0; p < 50; p++) s += y[p]! ** 2;
+    return s / 50;
+  };
+  // each alone, and together after a small whole term (whose task is published last, so
+  // tasks and slots are numbered differently: the second round must find each chunk by its slot)
+  for (const names of [['pde'], ['ratio'], ['edge', 'ratio', 'pde']] as const) {
+    it(`${names.join(' + ')}: ${names.length > 1 ? 'one round and two' : names[0] === 'pde' ? 'a weighted sum (one round)' : 'a ratio of reductions (two rounds)'}`, async () => {
+      const lr = 1e-3;
       const net = new Mlp({ sizes: [2, 48, 48, 1], seed: 4, dtype: 'float64' });
       const copy = Mlp.fromJSON(net.toJSON());
       const { terms } = forwardProblem();
       const before = flat(net.getParams());
-      const h = await fit(net, { terms: { [term]: terms![term]! }, optimizer: { type: 'sgd', lr }, steps: 1, threads: 2, progress: false });
+      const all = { ...terms, edge: { points: x2.subarray(0, 2 * 50), loss: ({ u }: LossContext) => mean(u.square()) } };
+      const chosen = Object.fromEntries(names.map((k) => [k, all[k]!]));
+      const h = await fit(net, { terms: chosen, optimizer: { type: 'sgd', lr }, steps: 1, threads: 2, progress: false });
       expect(h.threads).toBe(2);
       const g = flat(net.getParams()).map((v, i) => (before[i]! - v) / lr);
-      // the loss on the whole batch, by evaluate, and its gradient by central differences
-      const loss = (m: Mlp): number => {
-        if (term === 'pde') {
-          const lap = m.evaluate(x2, { laplacian: true }).laplacian!;
-          let s = 0;
-          for (let p = 0; p < N; p++) s += (lap[p]! + f[p]!) ** 2;
-          return s / N;
-        }
-        const { y, jacobian } = m.evaluate(x2, { jacobian: true });
-        let a = 0,
-          b = 0;
-        for (let p = 0; p < N; p++) {
-          a += jacobian![2 * p]! ** 2;
-          b += y[p]! ** 2 + 1;
-        }
-        return (0.5 * (a / N)) / (b / N);
-      };
-      const want = term === 'pde' ? loss(copy) : loss(copy) / 0.5;
-      expect(Math.abs(h.terms[term]![0]! - want) / want).toBeLessThan(1e-12);
-      const fd = flat(fdParams(copy, () => loss(copy)));
-      expect(relError(g, fd)).toBeLessThan(1e-6);
+      const each = { pde: pdeLoss, ratio: ratioLoss, edge };
+      const total = (m: Mlp): number => names.reduce((s, k) => s + (k === 'ratio' ? 0.5 : 1) * each[k](m), 0);
+      for (const k of names) {
+        const want = each[k](copy);
+        expect(Math.abs(h.terms[k]![0]! - want) / want).toBeLessThan(1e-12);
+      }
+      expect(relError(g, flat(fdParams(copy, () => total(copy))))).toBeLessThan(1e-6);
       net.dispose();
       copy.dispose();
-    }
-  });
+    });
+  }
 });
 
 describe('workers and the network’s life', () => {
