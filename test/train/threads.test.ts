@@ -93,6 +93,30 @@ describe('the same bits for any number of threads', () => {
       }
 });
 
+it('a run resumed on another number of threads continues bit for bit', async () => {
+  const run = async (steps: number[], threads: number[]): Promise<Float64Array> => {
+    const net = new Mlp({ sizes: [2, 48, 48, 1], dtype: 'float64', seed: 4 });
+    const { terms } = forwardProblem();
+    let state: History['state'] | undefined;
+    for (let k = 0; k < steps.length; k++) {
+      const h: History = await fit(net, {
+        terms,
+        optimizer: { type: 'adam', lr: 0.01 },
+        steps: steps[k]!,
+        threads: threads[k]!,
+        progress: false,
+        ...(state ? { resume: state } : {}),
+      });
+      expect(h.threads).toBe(threads[k]);
+      state = h.state;
+    }
+    const params = flat(net.getParams());
+    net.dispose();
+    return params;
+  };
+  expect(await run([6, 12], [2, 3])).toEqual(await run([12], [1]));
+});
+
 it('init gave three threads, and says nothing is off', () => {
   expect(info.threads).toBe(3);
   expect(info.threadsOff).toBeNull();
