@@ -14,9 +14,9 @@ interface Port {
   hold(on: boolean): void;
 }
 
-/** A message from a worker: ready, or an error. */
+/** A message from a worker (ready, or an error it caught), or news of its end (crashed). */
 export interface WorkerReply {
-  readonly type: 'ready' | 'error';
+  readonly type: 'ready' | 'error' | 'crashed';
   readonly message?: string;
 }
 
@@ -65,7 +65,8 @@ async function startPort(url: URL, listen: Listener, webWorker?: () => Worker): 
     // to the worker's script; V8's flags (WebAssembly features) are the process's anyway
     const w = new Worker(url, { execArgv: [] });
     w.on('message', (m: WorkerReply) => listen(m));
-    w.on('error', (e: Error) => listen({ type: 'error', message: e.message }));
+    w.on('error', (e: Error) => listen({ type: 'crashed', message: e.message }));
+    w.on('exit', (code: number) => listen({ type: 'crashed', message: `the worker exited (code ${code})` }));
     w.unref();
     const hold = (on: boolean): void => void (on ? w.ref() : w.unref());
     return { port: { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), hold }, unrefs: true };
@@ -75,7 +76,7 @@ async function startPort(url: URL, listen: Listener, webWorker?: () => Worker): 
   w.onmessage = (e: MessageEvent<WorkerReply>) => listen(e.data);
   w.onerror = (e: ErrorEvent) => {
     e.preventDefault?.();
-    listen({ type: 'error', message: e.message || 'the worker script failed to load' });
+    listen({ type: 'crashed', message: e.message || 'the worker script failed to load' });
   };
   const unrefs = typeof w.unref === 'function';
   w.unref?.();
@@ -83,10 +84,16 @@ async function startPort(url: URL, listen: Listener, webWorker?: () => Worker): 
   return { port: { post: (m) => w.postMessage(m), terminate: () => w.terminate(), hold }, unrefs };
 }
 
+/** A started worker with the replies it owes, and why it ended (if it did). */
+interface Slot {
+  readonly port: Port;
+  readonly queue: ((r: WorkerReply) => void)[];
+  ended: string | null;
+}
+
 /** Workers running the core, each answering one message at a time. */
 export class ThreadPool {
-  private readonly ports: Port[] = [];
-  private readonly waiting: ((r: WorkerReply) => void)[][] = [];
+  private readonly slots: Slot[] = [];
   private unrefs = true;
 
   constructor(
@@ -97,7 +104,7 @@ export class ThreadPool {
 
   /** workers started */
   get size(): number {
-    return this.ports.length;
+    return this.slots.length;
   }
 
   /** Whether an idle pool lets the process exit (else a fit stops it when it ends). */
@@ -105,20 +112,24 @@ export class ThreadPool {
     return !this.unrefs;
   }
 
-  /** Starts workers until there are `n`, each with the core loaded. */
+  /** Starts workers until there are `n`, each with the core loaded (all afresh if one has ended). */
   async ensure(n: number): Promise<void> {
-    const started: Promise<void>[] = [];
-    while (this.ports.length < n) {
-      const k = this.ports.length;
-      this.waiting.push([]);
-      const listen: Listener = (r) => this.waiting[k]?.shift()?.(r);
-      const ready = this.reply(k);
+    if (this.slots.some((w) => w.ended !== null)) this.stop();
+    const started: Promise<WorkerReply>[] = [];
+    while (this.slots.length < n) {
+      const queue: Slot['queue'] = [];
+      const listen: Listener = (r) => {
+        if (r.type !== 'crashed') queue.shift()?.(r);
+        else {
+          slot.ended ??= r.message ?? 'it ended';
+          for (const f of queue.splice(0)) f(r);
+        }
+      };
       const { port, unrefs } = await startPort(this.url, listen, this.webWorker);
+      const slot: Slot = { port, queue, ended: null };
       this.unrefs &&= unrefs;
-      this.ports.push(port);
-      port.hold(true);
-      port.post({ type: 'core', module: this.module });
-      started.push(ready.then(() => undefined));
+      this.slots.push(slot);
+      started.push(this.send(this.slots.length - 1, { type: 'core', module: this.module }));
     }
     try {
       await Promise.all(started);
@@ -128,29 +139,28 @@ export class ThreadPool {
     }
   }
 
-  /** Sends worker k a message; resolves with its reply (rejects on an error reply). */
+  /** Sends worker k a message; resolves with its reply (rejects on an error reply, or if the worker has ended). */
   send(k: number, message: unknown): Promise<WorkerReply> {
-    const r = this.reply(k);
-    this.ports[k]!.hold(true);
-    this.ports[k]!.post(message);
-    return r;
-  }
-
-  private reply(k: number): Promise<WorkerReply> {
-    return new Promise((resolve, reject) => {
-      this.waiting[k]!.push((r) => {
-        if (this.waiting[k]?.length === 0) this.ports[k]?.hold(false);
-        if (r.type === 'error') reject(new JetfitError(`a training thread failed: ${r.message ?? 'unknown error'}`));
+    const w = this.slots[k]!;
+    if (w.ended !== null) return Promise.reject(new JetfitError(`a training thread has ended: ${w.ended}`));
+    const reply = new Promise<WorkerReply>((resolve, reject) => {
+      w.queue.push((r) => {
+        if (w.queue.length === 0) w.port.hold(false);
+        if (r.type !== 'ready') reject(new JetfitError(`a training thread failed: ${r.message ?? 'unknown error'}`));
         else resolve(r);
       });
     });
+    w.port.hold(true);
+    w.port.post(message);
+    return reply;
   }
 
   /** Terminates every worker. */
   stop(): void {
-    for (const p of this.ports) p.terminate();
-    for (const w of this.waiting) for (const f of w.splice(0)) f({ type: 'error', message: 'the thread pool was stopped' });
-    this.ports.length = 0;
-    this.waiting.length = 0;
+    for (const w of this.slots.splice(0)) {
+      w.ended = 'the thread pool was stopped';
+      w.port.terminate();
+      for (const f of w.queue.splice(0)) f({ type: 'error', message: w.ended });
+    }
   }
 }

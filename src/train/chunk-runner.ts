@@ -151,9 +151,4 @@ export class ChunkRunner {
     if (touched) this.gradients.slots[slot]!.set(this.net.gradientView());
     this.ex.hasGradient[slot] = touched ? 1 : 0;
   }
-
-  /** Frees this thread's lowerings (the network is its owner's). */
-  dispose(): void {
-    this.terms.length = 0;
-  }
 }

@@ -103,16 +103,24 @@ export class ChunkedEvaluation {
 
   /**
    * Sends the workers (threads − 1 of the pool) the network and the terms; they then wait
-   * for tasks. Returns the threads the steps will run on.
+   * for tasks. Returns the threads the steps will run on (1 when a worker could not take them).
    */
   async start(threads: number): Promise<number> {
     const pool = this.pool;
     if (!pool || threads < 2) return 1;
     const n = Math.min(threads - 1, pool.size);
     const json = this.net.toJSON();
-    await Promise.all(
-      Array.from({ length: n }, (_, k) => pool.send(k, { type: 'fit', net: json, shape: this.ex.shape, buffer: this.ex.buffer })),
-    );
+    try {
+      await Promise.all(
+        Array.from({ length: n }, (_, k) => pool.send(k, { type: 'fit', net: json, shape: this.ex.shape, buffer: this.ex.buffer })),
+      );
+    } catch {
+      // a worker could not take the fit (it ended, or failed): this run goes on one thread,
+      // with the same result; the next fit starts the pool afresh
+      release(this.ex);
+      pool.stop();
+      return 1;
+    }
     this.workers = n;
     return n + 1;
   }

@@ -40,16 +40,16 @@ export interface ExchangeShape {
 export const Control = {
   Generation: 0,
   Next: 1,
-  Count: 3,
-  Command: 4,
-  Error: 5,
-  ParamsVersion: 6,
+  Count: 2,
+  Command: 3,
+  Error: 4,
+  ParamsVersion: 5,
   /** the next slot to add to the gradient sum, the slots to add this round, and the sum's lock */
-  Cursor: 7,
-  SumCount: 8,
-  SumLock: 9,
+  Cursor: 6,
+  SumCount: 7,
+  SumLock: 8,
   /** whether the sum holds a gradient yet (the first one is copied, the rest added) */
-  SumStarted: 10,
+  SumStarted: 9,
 } as const;
 
 /** Commands a worker reads after waking. */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fit, init, mean, mse, Mlp, parameter, type DType, type FitOptions, type History, type LossContext } from '../../dist/index.js';
+import { getCore } from '../../dist/runtime/core.js';
 import { fdParams, flat, points, relError } from '../helpers.js';
 
 // three threads whatever the machine has: two workers besides this thread
@@ -212,6 +213,17 @@ describe('workers and the network’s life', () => {
     expect(h.steps).toBe(5);
     net.dispose();
     expect((await train('float32', 'reverse', 'adam', 2)).h.threads).toBe(2);
+  });
+
+  it('a worker that ended is noticed: that fit runs on one thread or a fresh pool, with the same bits', async () => {
+    const reference = await train('float64', 'forward', 'adam', 1);
+    // end one worker behind the pool's back, as a crash would
+    const pool = getCore('test').pool as unknown as { slots: { port: { terminate(): void } }[] };
+    pool.slots[0]!.port.terminate();
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await train('float64', 'forward', 'adam', 3);
+    expect(after.params).toEqual(reference.params);
+    expect(after.h.threads).toBe(3);
   });
 
   it('a Node process with threads exits by itself after dispose', async () => {
