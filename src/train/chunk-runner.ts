@@ -111,7 +111,12 @@ export class ChunkRunner {
   run(i: number): void {
     const t = this.ex.tasks,
       o = i * TASK_INTS;
-    const [term, start, length, batch, kind, slot] = [t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, t[o + 4]!, t[o + 5]!];
+    const term = t[o]!,
+      start = t[o + 1]!,
+      length = t[o + 2]!,
+      batch = t[o + 3]!,
+      kind = t[o + 4]!,
+      slot = t[o + 5]!;
     const r = this.terms[term]!;
     const region = this.ex.terms[term]!;
     const numbers = this.ex.slots[slot]!.numbers;

@@ -14,7 +14,7 @@ import { linearReductions } from '../fields/pointwise.js';
 import { saveLoss } from '../fields/saved-loss.js';
 import type { ThreadPool } from '../runtime/thread-pool.js';
 import { ChunkRunner } from './chunk-runner.js';
-import { chunkBounds, chunkCount, PARALLEL_WORK, workPerPoint } from './chunks.js';
+import { chunkCount, chunkStart, PARALLEL_WORK, workPerPoint } from './chunks.js';
 import { Control, Exchange, type ChunkTerm, Kind, TASK_INTS } from './exchange.js';
 import type { Term } from './term.js';
 import { awaitSlot, canWait, dispatch, MAX_TASKS, release } from './work-queue.js';
@@ -154,16 +154,17 @@ export class ChunkedEvaluation {
       if (e.chunked) ex.terms[k]!.adjoints.set(e.fixed);
       twoRounds ||= gradient && e.chunked && !e.linear;
     });
-    this.order.sort((a, b) => this.entries[b]!.size - this.entries[a]!.size || a - b);
+    this.order.sort(this.largestFirst);
     let i = 0;
     for (const k of this.order) {
       const e = this.entries[k]!;
       const B = e.term.sampler.batch;
       const kind = !e.chunked ? (gradient ? Kind.Whole : Kind.Value) : gradient && e.linear ? Kind.Chunk : Kind.Shares;
-      e.slots.forEach((slot, c) => {
-        const [start, length] = chunkBounds(B, e.slots.length, c);
-        this.task(i++, k, start, length, B, kind, slot);
-      });
+      const n = e.slots.length;
+      for (let c = 0; c < n; c++) {
+        const start = chunkStart(B, n, c);
+        this.task(i++, k, start, chunkStart(B, n, c + 1) - start, B, kind, e.slots[c]!);
+      }
     }
     const sum = this.runner.gradients;
     sum.begin(twoRounds ? 0 : count);
@@ -179,10 +180,11 @@ export class ChunkedEvaluation {
         L.tape.forwardScalars(L.root, this.sharesOf(e));
         L.tape.adjoints(L.root, e.term.weight, ex.terms[k]!.adjoints);
         const B = e.term.sampler.batch;
-        e.slots.forEach((slot, c) => {
-          const [start, length] = chunkBounds(B, e.slots.length, c);
-          this.task(again++, k, start, length, B, Kind.Chunk, slot);
-        });
+        const n = e.slots.length;
+        for (let c = 0; c < n; c++) {
+          const start = chunkStart(B, n, c);
+          this.task(again++, k, start, chunkStart(B, n, c + 1) - start, B, Kind.Chunk, e.slots[c]!);
+        }
       });
       sum.begin(count);
       this.dispatch(again);
@@ -214,6 +216,7 @@ export class ChunkedEvaluation {
     dispatch(this.ex, count, this.workers, this.runTask, this.between);
   }
   private readonly runTask = (i: number): void => this.runner.run(i);
+  private readonly largestFirst = (a: number, b: number): number => this.entries[b]!.size - this.entries[a]!.size || a - b;
   private readonly between = (): void => this.runner.gradients.advance();
 
   /** Each term's value, and the scalars' gradients (Σ over terms, then chunks), from the slots' numbers. */

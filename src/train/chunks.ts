@@ -34,8 +34,7 @@ export function chunkCount(B: number, w: { work: number; blocks: number }): numb
   return Math.max(1, Math.min(Math.floor(Math.sqrt((B * w.blocks) / BALANCE)), Math.floor(B / fewest)));
 }
 
-/** Chunk c of `count` over B points: [start, start + length), sizes differing by at most one. */
-export function chunkBounds(B: number, count: number, c: number): [number, number] {
-  const start = Math.floor((c * B) / count);
-  return [start, Math.floor(((c + 1) * B) / count) - start];
+/** Where chunk c of `count` over B points starts (chunk c is [start(c), start(c + 1)): sizes differ by at most one). */
+export function chunkStart(B: number, count: number, c: number): number {
+  return Math.floor((c * B) / count);
 }
