@@ -6,6 +6,7 @@
 import { Mlp, type MlpJSON } from './engine/mlp.js';
 import './fields/input-map.js';
 import './fields/output-map.js';
+import { type EvaluateMessage, serveEvaluate } from './engine/parallel-evaluate.js';
 import { initCore } from './runtime/core.js';
 import { ChunkRunner } from './train/chunk-runner.js';
 import { Exchange, type ExchangeShape } from './train/exchange.js';
@@ -13,9 +14,39 @@ import { currentGeneration, serve } from './train/work-queue.js';
 
 type Message =
   | { type: 'core'; module: WebAssembly.Module }
-  | { type: 'fit'; net: MlpJSON; shape: ExchangeShape; buffer: SharedArrayBuffer };
+  | { type: 'fit'; net: MlpJSON; shape: ExchangeShape; buffer: SharedArrayBuffer }
+  | EvaluateMessage
+  | { type: 'forget'; id: number };
+
+/** copies of networks evaluated on threads, by id, until their owners are disposed */
+const copies = new Map<number, Mlp>();
+
+/** Runs this worker's range of an evaluate (the answer goes through the shared buffer). */
+function evaluate(m: EvaluateMessage): void {
+  let net = copies.get(m.id);
+  serveEvaluate(
+    m,
+    (x, b) => net!.evaluate(x.subarray(0, b * m.n), m.request),
+    (bytes) => {
+      if (!net) {
+        if (m.json === null) throw new Error('this worker has no copy of the network');
+        net = Mlp.fromJSON(m.json as MlpJSON);
+        copies.set(m.id, net);
+      }
+      const view = net.parameterView();
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(bytes);
+      net.parametersChanged();
+    },
+  );
+}
 
 async function handle(m: Message, reply: (r: unknown) => void): Promise<void> {
+  if (m.type === 'evaluate') return evaluate(m);
+  if (m.type === 'forget') {
+    copies.get(m.id)?.dispose();
+    copies.delete(m.id);
+    return;
+  }
   try {
     if (m.type === 'core') {
       await initCore(m.module, () => m.module, { threads: 1, workerUrl: null });

@@ -12,6 +12,7 @@ import { ForwardPass } from './forward-pass.js';
 import { initializer } from './init.js';
 import { JetLayout, type Jets } from './jet-layout.js';
 import {
+  blockCount,
   checkCotangents,
   jetOrder,
   specFromCotangents,
@@ -27,6 +28,7 @@ import { PlanCache } from './plan-cache.js';
 import type { OutputTransform } from './output-transform.js';
 import { writeInputJets, type InputTransform } from './input-transform.js';
 import { compactRows, pointsOf } from './jacobian-rows.js';
+import { evaluateOnThreads, evaluateThreads, forgetCopies } from './parallel-evaluate.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
 export type { BackwardOptions } from './forward-pass.js';
@@ -142,8 +144,10 @@ export class Mlp {
       return this.outputTransform.evaluate(this, x, request);
     }
     const spec = this.specFor(request, 'evaluate(x, options)');
-    const plan = this.run(x, spec, false, this.checkPoints(x));
-    return this.readJets(plan, spec, request);
+    const B = this.checkPoints(x);
+    const whole = (p: Points, b: number): Jets => this.readJets(this.run(p, spec, false, b), spec, request);
+    const T = evaluateThreads(this.core, B, this.parameterCount * blockCount(spec));
+    return T > 1 ? evaluateOnThreads(this.core, this, x, B, request, T, whole) : whole(x, B);
   }
 
   /**
@@ -204,6 +208,7 @@ export class Mlp {
   /** Frees the network's WebAssembly memory; any later use is an error. */
   dispose(): void {
     if (this.isDisposed) return;
+    forgetCopies(this.core, this);
     this.plans.release();
     this.store.dispose();
     this.isDisposed = true;

@@ -6,6 +6,20 @@
 // ends (and started again by the next one).
 import { JetfitError } from '../base/errors.js';
 
+let blocking: boolean | null = null;
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not: it spins instead). */
+export function canBlock(): boolean {
+  if (blocking === null) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      blocking = true;
+    } catch {
+      blocking = false;
+    }
+  }
+  return blocking;
+}
+
 /** A started worker, whatever the runtime calls it. */
 interface Port {
   post(message: unknown): void;
@@ -153,6 +167,31 @@ export class ThreadPool {
     w.port.hold(true);
     w.port.post(message);
     return reply;
+  }
+
+  /** Sends worker k a message that has no reply (its answer, if any, comes through shared memory); false if it has ended. */
+  post(k: number, message: unknown): boolean {
+    const w = this.slots[k];
+    if (!w || w.ended !== null) return false;
+    w.port.post(message);
+    return true;
+  }
+
+  /** fits whose workers serve them (a worker in a fit's loop cannot answer an evaluate) */
+  busy = 0;
+
+  /** Which networks each worker holds a copy of (by id), for evaluate on threads. */
+  readonly copies = new WeakMap<Port, Set<number>>();
+
+  /** The ids of the networks worker k holds (made on first use). */
+  held(k: number): Set<number> {
+    const port = this.slots[k]!.port;
+    let s = this.copies.get(port);
+    if (!s) {
+      s = new Set();
+      this.copies.set(port, s);
+    }
+    return s;
   }
 
   /** Terminates every worker. */

@@ -17,7 +17,8 @@ import { ChunkRunner } from './chunk-runner.js';
 import { chunkCount, chunkStart, PARALLEL_WORK, workPerPoint } from './chunks.js';
 import { Control, Exchange, type ChunkTerm, Kind, TASK_INTS } from './exchange.js';
 import type { Term } from './term.js';
-import { awaitSlot, canWait, dispatch, MAX_TASKS, release } from './work-queue.js';
+import { canBlock } from '../runtime/thread-pool.js';
+import { awaitSlot, dispatch, MAX_TASKS, release } from './work-queue.js';
 
 /** Whether the terms' current batches are large enough to be cut (else fit runs each term whole, on one thread). */
 export function cutsIntoChunks(net: Mlp, terms: readonly Term[]): boolean {
@@ -110,6 +111,9 @@ export class ChunkedEvaluation {
     if (!pool || threads < 2) return 1;
     const n = Math.min(threads - 1, pool.size);
     const json = this.net.toJSON();
+    // from now on the workers may be in this fit's loop: evaluate stays on its own thread
+    pool.busy++;
+    this.holding = true;
     try {
       await Promise.all(
         Array.from({ length: n }, (_, k) => pool.send(k, { type: 'fit', net: json, shape: this.ex.shape, buffer: this.ex.buffer })),
@@ -119,6 +123,7 @@ export class ChunkedEvaluation {
       // with the same result; the next fit starts the pool afresh
       release(this.ex);
       pool.stop();
+      this.holdNoMore();
       return 1;
     }
     this.workers = n;
@@ -129,6 +134,14 @@ export class ChunkedEvaluation {
   stop(): void {
     if (this.workers > 0) release(this.ex);
     this.workers = 0;
+    this.holdNoMore();
+  }
+
+  /** whether this fit counts in the pool's busy count */
+  private holding = false;
+  private holdNoMore(): void {
+    if (this.holding && this.pool) this.pool.busy--;
+    this.holding = false;
   }
 
   /**
@@ -189,7 +202,7 @@ export class ChunkedEvaluation {
       sum.begin(count);
       this.dispatch(again);
     }
-    const summed = sum.finish(canWait());
+    const summed = sum.finish(canBlock());
     this.check();
     if (gradient) {
       const g = this.net.gradientView();

@@ -7,6 +7,7 @@
 // parameters of an earlier one. A task done sets its slot's flag (and wakes a waiting
 // main thread): the main thread works through tasks itself, then reads the slots in their
 // fixed order, each once its flag is set, summing early slots while late ones still run.
+import { canBlock } from '../runtime/thread-pool.js';
 import { Command, Control, type Exchange, TASK_INTS, TASK_SLOT } from './exchange.js';
 
 const TAG_SHIFT = 20;
@@ -15,20 +16,6 @@ const INDEX_MASK = (1 << TAG_SHIFT) - 1;
 export const MAX_TASKS = INDEX_MASK;
 
 const tagOf = (generation: number): number => (generation & 0x7ff) << TAG_SHIFT;
-
-let mainCanWait: boolean | null = null;
-/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-export function canWait(): boolean {
-  if (mainCanWait === null) {
-    try {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-      mainCanWait = true;
-    } catch {
-      mainCanWait = false;
-    }
-  }
-  return mainCanWait;
-}
 
 /** Takes and runs tasks of `generation` until none is left; errors are written to the exchange. */
 export function drain(ex: Exchange, generation: number, run: (task: number) => void, after?: () => void): void {
@@ -56,7 +43,7 @@ export function drain(ex: Exchange, generation: number, run: (task: number) => v
 
 /** Main thread: waits until the task writing `slot` has finished. */
 export function awaitSlot(ex: Exchange, slot: number): void {
-  const wait = canWait();
+  const wait = canBlock();
   while (Atomics.load(ex.ready, slot) === 0) if (wait) Atomics.wait(ex.ready, slot, 0, 20);
 }
 

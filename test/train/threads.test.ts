@@ -6,7 +6,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { fit, init, mean, mse, Mlp, parameter, type DType, type FitOptions, type History, type LossContext } from '../../dist/index.js';
+import {
+  fit,
+  init,
+  inputMap,
+  mean,
+  mse,
+  Mlp,
+  parameter,
+  type DType,
+  type FitOptions,
+  type History,
+  type LossContext,
+} from '../../dist/index.js';
 import { getCore } from '../../dist/runtime/core.js';
 import { fdParams, flat, points, relError } from '../helpers.js';
 
@@ -243,6 +255,58 @@ describe('workers and the network’s life', () => {
     });
     expect(JSON.parse(stdout)).toEqual({ threads: 2, info: { build: expect.any(String), threads: 2, threadsOff: null } });
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe('evaluate on threads', () => {
+  const pool = (): { held(k: number): Set<number>; size: number } => getCore('test').pool as never;
+  for (const dtype of ['float32', 'float64'] as const)
+    it(`a large batch on three threads equals its points evaluated in small batches, bit for bit (${dtype})`, () => {
+      const net = new Mlp({ sizes: [3, 64, 64, 2], dtype, seed: 2, input: inputMap(({ x }) => [x[0]!, x[1]!.mul(2).sin(), x[2]!]) });
+      const B = 4000;
+      const x = Float64Array.from(points(B, 3, 9));
+      for (const request of [
+        undefined,
+        { jacobian: true },
+        { hessian: 'diag' as const },
+        { hessian: 'full' as const },
+        { laplacian: true },
+      ]) {
+        const all = net.evaluate(x, request);
+        for (const k of ['y', 'jacobian', 'hessianDiag', 'hessian', 'laplacian'] as const) {
+          if (!all[k]) continue;
+          const per = all[k]!.length / B;
+          for (let start = 0; start < B; start += 50) {
+            const part = net.evaluate(x.subarray(start * 3, (start + 50) * 3), request);
+            expect(all[k]!.subarray(start * per, (start + 50) * per)).toEqual(part[k]);
+          }
+        }
+      }
+      // (the workers hold a copy of the network: the batch did run on them)
+      expect([0, 1].every((k) => pool().held(k).size > 0)).toBe(true);
+      net.dispose();
+      expect([0, 1].every((k) => pool().held(k).size === 0)).toBe(true);
+    });
+
+  it('from a fit’s callback (its workers busy in the fit) it runs on this thread, with the same values', async () => {
+    const net = new Mlp({ sizes: [2, 48, 48, 1], dtype: 'float64', seed: 4 });
+    const probe = Float64Array.from(points(3000, 2, 3));
+    let during: Float64Array | null = null,
+      copy: Mlp | null = null;
+    await fit(net, {
+      terms: forwardProblem().terms,
+      steps: 3,
+      threads: 3,
+      progress: false,
+      onStep: (s) => {
+        if (s.step !== 2) return;
+        during = net.evaluate(probe, { laplacian: true }).laplacian as Float64Array;
+        copy = Mlp.fromJSON(net.toJSON());
+      },
+    });
+    expect(during).toEqual(copy!.evaluate(probe, { laplacian: true }).laplacian);
+    net.dispose();
+    copy!.dispose();
   });
 });
 
