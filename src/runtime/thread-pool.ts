@@ -1,9 +1,9 @@
 // Worker threads for data-parallel training: whether this runtime can run them (shared
 // memory, a way to start workers, a script to start), and the pool itself. Workers are
 // started once and reused by every fit; each instantiates the same compiled core in its
-// own memory. Under Node and Bun they are unref'd, so an idle pool never keeps a process
-// alive; where a worker cannot be unref'd (Deno, browsers) the pool is stopped when a fit
-// ends (and started again by the next one).
+// own memory. Under Node, Deno (both through worker_threads) and Bun they are unref'd, so an
+// idle pool never keeps a process alive; where a worker cannot be unref'd (browsers) the
+// pool is stopped when a fit ends (and started again by the next one).
 import { JetfitError } from '../base/errors.js';
 
 let blocking: boolean | null = null;
@@ -66,6 +66,11 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string' && p.versions.bun === undefined && p.versions.deno === undefined;
 }
 
+/** Node, and Deno, whose worker_threads workers can be unref'd (its web workers cannot). */
+function usesWorkerThreads(): boolean {
+  return isNode() || typeof (globalThis as { Deno?: unknown }).Deno === 'object';
+}
+
 function nodeCores(): number | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
   const os = p?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
@@ -73,7 +78,7 @@ function nodeCores(): number | null {
 }
 
 async function startPort(url: URL, listen: Listener, webWorker?: () => Worker): Promise<{ port: Port; unrefs: boolean }> {
-  if (isNode()) {
+  if (usesWorkerThreads()) {
     const { Worker } = await import('node:worker_threads');
     // none of this process's Node options (--input-type, a test runner's loaders) apply
     // to the worker's script; V8's flags (WebAssembly features) are the process's anyway

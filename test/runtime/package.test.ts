@@ -55,6 +55,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'esm.mjs'), `import { init, Mlp, fit, mse } from 'jetfit';\n${body}`);
   await writeFile(join(dir, 'cjs.cjs'), `const { init, Mlp, fit, mse } = require('jetfit');\n(async () => {${body}})();`);
   await writeFile(join(dir, 'inline.mjs'), `import { init, Mlp, fit, mse } from 'jetfit/inline';\n${body}`);
+  await writeFile(join(dir, 'init-only.mjs'), "import { init } from 'jetfit';\nconsole.log(JSON.stringify(await init()));\n");
   await writeFile(join(dir, 'threads.mjs'), `import { init, Mlp, fit, mean } from 'jetfit';\n${threadsBody}`);
   await writeFile(join(dir, 'threads.cjs'), `const { init, Mlp, fit, mean } = require('jetfit');\n(async () => {${threadsBody}})();`);
 }, 120_000);
@@ -134,6 +135,24 @@ for (const [name, args] of [
     expect(Number.isFinite(r.last)).toBe(true);
     // and the process ended by itself, workers and all
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+}
+
+// Workers started by init never keep a process alive: a script that only calls init ends.
+for (const [name, args] of [
+  ['node', ['init-only.mjs']],
+  ['node24', ['init-only.mjs']],
+  ['deno', ['run', '--allow-read', 'init-only.mjs']],
+  ['bun', ['init-only.mjs']],
+] as const) {
+  it(`a ${name} process that only calls init ends by itself, its workers started`, async () => {
+    const exe = name === 'node' ? process.execPath : bin(name);
+    const { stdout } = await run(exe, [...args], {
+      cwd: dir,
+      timeout: 20_000,
+      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    });
+    expect(JSON.parse(stdout).threads).toBeGreaterThanOrEqual(2);
   });
 }
 
