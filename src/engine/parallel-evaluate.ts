@@ -6,14 +6,14 @@
 // one thread. The call stays synchronous: messages reach a worker while this thread waits,
 // and the answers come back through the shared buffer (flags woken by Atomics.notify).
 //
-// Shared buffer: Int32 flags [T] (1 done, 2 failed; bytes 0–1023), the first failure's
-// message (bytes 1024–2047), the parameters (as stored), the points [B][n] float64, then
+// Shared buffer: Int32 flags [T] (1 done, 2 failed) and the message flag (bytes 0–1023),
+// the first failure's message (bytes 1024–2047), the parameters (as stored), the points [B][n] float64, then
 // each jet [B][per point] in the network's dtype.
 import { JetfitError } from '../base/errors.js';
 import type { Real } from '../base/dtype.js';
 import { copyPoints, type Points } from '../base/points.js';
 import type { Core } from '../runtime/core.js';
-import { canBlock } from '../runtime/thread-pool.js';
+import { awaitNonZero, SharedMessage } from '../runtime/shared-memory.js';
 import type { JetRequest } from './jet-spec.js';
 import type { Jets } from './jet-layout.js';
 
@@ -23,8 +23,12 @@ export const EVALUATE_PARALLEL_WORK = 4e6;
 const MIN_POINTS = 64;
 const HEAD = 4096;
 const ERROR_AT = 1024;
-/** at most this many threads (their flags fit before the message area) */
-const MAX_THREADS = 256;
+/** at most this many threads (their flags, and the message's, fit before the message area) */
+const MAX_THREADS = 255;
+
+/** The first failure's message of an evaluate buffer. */
+const failure = (buffer: SharedArrayBuffer): SharedMessage =>
+  new SharedMessage(new Int32Array(buffer, 0, MAX_THREADS + 1), MAX_THREADS, new Uint8Array(buffer, ERROR_AT, 1024));
 const KEYS = ['y', 'jacobian', 'laplacian', 'hessianDiag', 'hessian'] as const;
 
 /** What a worker is sent for its range. */
@@ -151,11 +155,9 @@ export function evaluateOnThreads(
     else flags[t] = 2;
   }
   const own = whole(xs.subarray(0, bound(1) * n), bound(1));
-  const wait = canBlock();
-  for (let t = 1; t < T; t++) while (Atomics.load(flags, t) === 0) if (wait) Atomics.wait(flags, t, 0, 20);
+  for (let t = 1; t < T; t++) awaitNonZero(flags, t);
   if (flags.some((f, t) => t > 0 && f !== 1)) {
-    const text = new TextDecoder().decode(new Uint8Array(buffer, ERROR_AT, 1024).slice()).replace(/\0.*$/s, '');
-    throw new JetfitError(`evaluate: a worker thread failed: ${text || 'it has ended'}`);
+    throw new JetfitError(`evaluate: a worker thread failed: ${failure(buffer).read() ?? 'it has ended'}`);
   }
   const out: Record<string, unknown> = { batch: B };
   const Flat = float32 ? Float32Array : Float64Array;
@@ -193,8 +195,7 @@ export function serveEvaluate(
     });
     Atomics.store(flags, msg.thread, 1);
   } catch (e) {
-    const text = new TextEncoder().encode(e instanceof Error ? e.message : String(e)).subarray(0, 1000);
-    new Uint8Array(msg.buffer, ERROR_AT, 1024).set(text);
+    failure(msg.buffer).write(e instanceof Error ? e.message : String(e));
     Atomics.store(flags, msg.thread, 2);
   }
   Atomics.notify(flags, msg.thread);

@@ -6,20 +6,6 @@
 // pool is stopped when a fit ends (and started again by the next one).
 import { JetfitError } from '../base/errors.js';
 
-let blocking: boolean | null = null;
-/** Whether this thread may block in Atomics.wait (a browser's main thread may not: it spins instead). */
-export function canBlock(): boolean {
-  if (blocking === null) {
-    try {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-      blocking = true;
-    } catch {
-      blocking = false;
-    }
-  }
-  return blocking;
-}
-
 /** A started worker, whatever the runtime calls it. */
 interface Port {
   post(message: unknown): void;

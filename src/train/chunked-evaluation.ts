@@ -17,7 +17,7 @@ import { ChunkRunner } from './chunk-runner.js';
 import { chunkCount, chunkStart, PARALLEL_WORK, workPerPoint } from './chunks.js';
 import { Control, Exchange, type ChunkTerm, Kind, TASK_INTS } from './exchange.js';
 import type { Term } from './term.js';
-import { canBlock } from '../runtime/thread-pool.js';
+import { canBlock } from '../runtime/shared-memory.js';
 import { awaitSlot, dispatch, MAX_TASKS, release } from './work-queue.js';
 
 /** Whether the terms' current batches are large enough to be cut (else fit runs each term whole, on one thread). */
@@ -267,9 +267,9 @@ export class ChunkedEvaluation {
 
   /** throws the first error a thread met in this step */
   private check(): void {
-    const failure = this.ex.failure();
+    const failure = this.ex.error.read();
     if (failure === null) return;
-    Atomics.store(this.ex.control, Control.Error, 0);
+    this.ex.error.clear();
     throw new JetfitError(`fit: ${failure}`);
   }
 

@@ -13,6 +13,7 @@
 //   gradient  Int32 [T]            each slot's flag: it holds a network gradient
 //   slots     per task             gradient bytes [P], then float64: value, reductions' shares [r], scalars' gradients [s]
 import type { SavedLoss } from '../fields/saved-loss.js';
+import { SharedMessage } from '../runtime/shared-memory.js';
 
 /** What a thread needs to run one term's chunks. */
 export interface ChunkTerm {
@@ -85,7 +86,8 @@ const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 /** The views of one exchange buffer. */
 export class Exchange {
   readonly control: Int32Array;
-  readonly error: Uint8Array;
+  /** the first error a thread met in a step */
+  readonly error: SharedMessage;
   readonly params: number;
   /** byte offset of the gradient sum */
   readonly sum: number;
@@ -103,7 +105,7 @@ export class Exchange {
     this.bytes = new Uint8Array(buffer);
     const at = layout(shape);
     this.control = new Int32Array(buffer, 0, 16);
-    this.error = new Uint8Array(buffer, 64, ERROR_BYTES);
+    this.error = new SharedMessage(this.control, Control.Error, new Uint8Array(buffer, 64, ERROR_BYTES));
     this.params = at.params;
     this.sum = at.sum;
     const f64 = (offset: number, n: number): Float64Array => new Float64Array(buffer, offset, n);
@@ -137,21 +139,6 @@ export class Exchange {
   static allocate(shape: ExchangeShape, shared: boolean): Exchange {
     const n = layout(shape).total;
     return new Exchange(shape, shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
-  }
-
-  /** Writes the first error of a step (later ones are dropped). */
-  fail(message: string): void {
-    if (Atomics.compareExchange(this.control, Control.Error, 0, 1) !== 0) return;
-    const text = new TextEncoder().encode(message).subarray(0, ERROR_BYTES - 4);
-    new DataView(this.error.buffer, this.error.byteOffset).setUint32(0, text.length, true);
-    this.error.set(text, 4);
-  }
-
-  /** The error written by fail, or null. */
-  failure(): string | null {
-    if (Atomics.load(this.control, Control.Error) === 0) return null;
-    const len = new DataView(this.error.buffer, this.error.byteOffset).getUint32(0, true);
-    return new TextDecoder().decode(this.error.slice(4, 4 + len));
   }
 }
 

@@ -7,7 +7,7 @@
 // parameters of an earlier one. A task done sets its slot's flag (and wakes a waiting
 // main thread): the main thread works through tasks itself, then reads the slots in their
 // fixed order, each once its flag is set, summing early slots while late ones still run.
-import { canBlock } from '../runtime/thread-pool.js';
+import { awaitNonZero } from '../runtime/shared-memory.js';
 import { Command, Control, type Exchange, TASK_INTS, TASK_SLOT } from './exchange.js';
 
 const TAG_SHIFT = 20;
@@ -31,7 +31,7 @@ export function drain(ex: Exchange, generation: number, run: (task: number) => v
     try {
       run(i);
     } catch (e) {
-      ex.fail(e instanceof Error ? e.message : String(e));
+      ex.error.write(e instanceof Error ? e.message : String(e));
     } finally {
       const slot = ex.tasks[i * TASK_INTS + TASK_SLOT]!;
       Atomics.store(ex.ready, slot, 1);
@@ -43,8 +43,7 @@ export function drain(ex: Exchange, generation: number, run: (task: number) => v
 
 /** Main thread: waits until the task writing `slot` has finished. */
 export function awaitSlot(ex: Exchange, slot: number): void {
-  const wait = canBlock();
-  while (Atomics.load(ex.ready, slot) === 0) if (wait) Atomics.wait(ex.ready, slot, 0, 20);
+  awaitNonZero(ex.ready, slot);
 }
 
 /**
@@ -99,7 +98,7 @@ export function serve(ex: Exchange, from: number, prepare: () => void, run: (tas
     try {
       prepare();
     } catch (e) {
-      ex.fail(e instanceof Error ? e.message : String(e));
+      ex.error.write(e instanceof Error ? e.message : String(e));
     }
     drain(ex, seen, run, after);
   }
