@@ -151,8 +151,11 @@ export class ChunkedEvaluation {
    */
   run(gradient: boolean, values: Record<string, number>, scalarGrads: Float64Array): number {
     const ex = this.ex;
-    this.params.set(this.net.parameterView());
-    Atomics.add(ex.control, Control.ParamsVersion, 1);
+    if (this.workers > 0) {
+      // (the main thread's tasks read its own network: only the workers need the copy)
+      this.params.set(this.net.parameterView());
+      Atomics.add(ex.control, Control.ParamsVersion, 1);
+    }
     let count = 0,
       twoRounds = false;
     // slots in the fixed order (term by term, chunk by chunk); tasks published largest first
