@@ -4,7 +4,7 @@
 // layer takes the path of the later layers (assembly/mlp.ts, H_INPUT_JETS). The engine knows
 // the map only through this interface; the field language implements it
 // (fields/input-map.ts) and registers the reader of saved ones.
-import { JetfitError } from '../base/errors.js';
+import { savedReaders, type SavedReader } from './saved-readers.js';
 import type { Real } from '../base/dtype.js';
 import { copyPoints, type Points } from '../base/points.js';
 import type { JetSpec } from './jet-spec.js';
@@ -23,21 +23,16 @@ export interface InputTransform {
   toJSON(): unknown;
 }
 
-type Reader = (saved: unknown, what: string) => InputTransform;
-const readers = new Map<string, Reader>();
+const readers = savedReaders<InputTransform>('input map');
 
 /** Registers how a kind of input map is read back from its saved form. */
-export function registerInputTransform(kind: string, reader: Reader): void {
-  readers.set(kind, reader);
+export function registerInputTransform(kind: string, reader: SavedReader<InputTransform>): void {
+  readers.register(kind, reader);
 }
 
 /** Reads a saved input map ({ kind, ... }) back. */
 export function readInputTransform(saved: unknown, what: string): InputTransform {
-  const kind = typeof saved === 'object' && saved !== null ? (saved as { kind?: unknown }).kind : undefined;
-  const reader = typeof kind === 'string' ? readers.get(kind) : undefined;
-  if (!reader)
-    throw new JetfitError(`${what}: expected a saved input map { kind: 'fields', ... }, got ${JSON.stringify(saved)?.slice(0, 80)}`);
-  return reader(saved, what);
+  return readers.read(saved, what);
 }
 
 /** Whether a value is an input map. */

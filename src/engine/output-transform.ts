@@ -2,7 +2,7 @@
 // mapped outputs and their derivatives, `fit` trains through it, `toJSON` saves it. The
 // engine knows only this interface; the field language implements it (fields/output-map.ts)
 // and registers a reader for saved documents, so that no layer imports the one above it.
-import { JetfitError } from '../base/errors.js';
+import { savedReaders, type SavedReader } from './saved-readers.js';
 import type { Points } from '../base/points.js';
 import type { JetRequest } from './jet-spec.js';
 import type { Jets } from './jet-layout.js';
@@ -20,21 +20,16 @@ export interface OutputTransform {
   toJSON(): unknown;
 }
 
-type Reader = (saved: unknown, what: string) => OutputTransform;
-const readers = new Map<string, Reader>();
+const readers = savedReaders<OutputTransform>('output map');
 
 /** Registers how a kind of transform is read back from its saved form. */
-export function registerOutputTransform(kind: string, reader: Reader): void {
-  readers.set(kind, reader);
+export function registerOutputTransform(kind: string, reader: SavedReader<OutputTransform>): void {
+  readers.register(kind, reader);
 }
 
 /** Reads a saved transform ({ kind, ... }) back. */
 export function readOutputTransform(saved: unknown, what: string): OutputTransform {
-  const kind = typeof saved === 'object' && saved !== null ? (saved as { kind?: unknown }).kind : undefined;
-  const reader = typeof kind === 'string' ? readers.get(kind) : undefined;
-  if (!reader)
-    throw new JetfitError(`${what}: expected a saved output map { kind: 'fields', ... }, got ${JSON.stringify(saved)?.slice(0, 80)}`);
-  return reader(saved, what);
+  return readers.read(saved, what);
 }
 
 /** Whether a value is an output transform. */
