@@ -79,7 +79,8 @@ export class ChunkRunner {
   private readonly terms: TermRunner[];
   /** the slots' gradients and their sum, as this thread sees them */
   readonly gradients: GradientSum;
-  private readonly params: Real;
+  /** the parameters in the exchange (the main thread writes them, workers read them) */
+  readonly params: Real;
   private paramsVersion = -1;
 
   /** `net` is this thread's network: the trained one on the main thread, a copy in a worker. */

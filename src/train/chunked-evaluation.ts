@@ -6,7 +6,6 @@
 // weighted sum of reductions (a ratio, a square root, ...) takes two rounds: its
 // reductions' shares first, then, with the adjoints of the whole batch's reductions,
 // each chunk's gradient (its forward pass run again).
-import type { Real } from '../base/dtype.js';
 import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
@@ -53,7 +52,6 @@ export class ChunkedEvaluation {
   private readonly entries: Entry[];
   private readonly ex: Exchange;
   private readonly runner: ChunkRunner;
-  private readonly params: Real;
   private workers = 0;
   private readonly shares: Float64Array;
   /** the terms, largest chunks first */
@@ -95,9 +93,6 @@ export class ChunkedEvaluation {
     const shape = { inputs: net.inputs, paramBytes: net.parameterView().byteLength, terms: this.entries.map((e) => e.chunk), maxTasks };
     this.ex = Exchange.allocate(shape, pool !== null);
     this.runner = new ChunkRunner(net, this.ex);
-    const Flat = net.dtype === 'float32' ? Float32Array : Float64Array;
-    const n = shape.paramBytes / Flat.BYTES_PER_ELEMENT;
-    this.params = new Flat(this.ex.buffer as ArrayBuffer, this.ex.params, n);
     this.shares = new Float64Array(maxReductions);
     this.order = this.entries.map((_, k) => k);
   }
@@ -153,7 +148,7 @@ export class ChunkedEvaluation {
     const ex = this.ex;
     if (this.workers > 0) {
       // (the main thread's tasks read its own network: only the workers need the copy)
-      this.params.set(this.net.parameterView());
+      this.runner.params.set(this.net.parameterView());
       Atomics.add(ex.control, Control.ParamsVersion, 1);
     }
     let count = 0,
