@@ -29,7 +29,12 @@ export type {
 } from './train/fit.js';
 export type { LossContext, LossFunction, TermOptions } from './train/term.js';
 export type { MetricOptions, MetricRecord } from './train/metrics.js';
-export type { OptimizerSpec, SgdOptions, AdamOptions, LbfgsOptions, DenseQuasiNewtonOptions } from './train/optimizers.js';
+export type { OptimizerSpec, OptimizerType } from './optimizers/registry.js';
+export type { SgdOptions } from './optimizers/sgd.js';
+export type { AdamOptions } from './optimizers/adam.js';
+export type { LbfgsOptions } from './optimizers/lbfgs.js';
+export type { DenseQuasiNewtonOptions } from './optimizers/dense-quasi-newton.js';
+export type { LevenbergMarquardtOptions } from './optimizers/levenberg-marquardt.js';
 export type { PointSampler, ResampleOptions, ResampleState } from './train/resample.js';
 export type { ScheduleSpec } from './train/schedule.js';
 export type { TermData } from './data/dataset.js';

@@ -8,9 +8,9 @@ import './fields/input-map.js';
 import './fields/output-map.js';
 import { type EvaluateMessage, serveEvaluate } from './engine/parallel-evaluate.js';
 import { initCore } from './runtime/core.js';
-import { ChunkRunner } from './train/chunk-runner.js';
-import { Exchange, type ExchangeShape } from './train/exchange.js';
-import { currentGeneration, serve } from './train/work-queue.js';
+import { ChunkRunner } from './parallel/chunk-runner.js';
+import { Exchange, type ExchangeShape } from './parallel/exchange.js';
+import { currentGeneration, serve } from './parallel/work-queue.js';
 
 type Message =
   | { type: 'core'; module: WebAssembly.Module }

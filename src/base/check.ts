@@ -139,3 +139,23 @@ export function checkNumbers(a: unknown, length: number, what: string, shape: st
 export function quoted(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : describe(v);
 }
+
+/** Checks a number option: finite and within [min, max) or [min, max]. */
+export function checkOption(
+  value: unknown,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Infinity,
+  openMin = false,
+  openMax = false,
+): number {
+  const v = value === undefined ? fallback : value;
+  const ok = typeof v === 'number' && Number.isFinite(v) && (openMin ? v > min : v >= min) && (openMax ? v < max : v <= max);
+  if (!ok) {
+    throw new JetfitError(
+      `${name}: expected a number in ${openMin ? '(' : '['}${min}, ${max === Infinity ? '∞' : max}${openMax || max === Infinity ? ')' : ']'}, got ${describe(v)}`,
+    );
+  }
+  return v as number;
+}

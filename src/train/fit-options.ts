@@ -1,12 +1,13 @@
 // fit's options: their types, and their resolution into terms and phases. Every key and
 // value is checked here, before the first step, so that a bad option (of any phase, of
 // early stopping, of a term) is refused while the network is still untouched.
-import { checkBoolean, checkInteger, checkKeys, checkSeed, describe } from '../base/check.js';
+import { checkBoolean, checkInteger, checkKeys, checkOption, checkSeed, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
 import type { Parameter } from '../fields/field.js';
 import type { TermData } from '../data/dataset.js';
-import { checkOption, isQuasiNewton, resolveOptimizer, type OptimizerSpec, type ResolvedOptimizer } from './optimizer-options.js';
+import type { PhaseSettings } from '../optimizers/definition.js';
+import { definitionOf, resolveOptimizer, type AnyDefinition, type OptimizerSpec, type ResolvedOptimizer } from '../optimizers/registry.js';
 import { schedule, type ScheduleSpec } from './schedule.js';
 import { Term, type LossFunction, type TermOptions } from './term.js';
 import type { MetricOptions } from './metrics.js';
@@ -84,13 +85,10 @@ export interface FitOptions extends PhaseOptions {
 }
 
 /** A checked phase. */
-export interface Phase {
+export interface Phase extends PhaseSettings {
   readonly opt: ResolvedOptimizer;
-  readonly steps: number;
-  readonly lr: (step: number, total: number) => number;
-  readonly clip: number;
-  /** where its options came from, for messages: 'fit' or 'phases[i]' */
-  readonly where: string;
+  /** its optimizer's definition */
+  readonly definition: AnyDefinition;
   /** the batch size this phase gives a term, or undefined for the term's own */
   batchOf(t: Term): number | 'full' | undefined;
 }
@@ -239,14 +237,17 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
       size = terms[0]!.sampler.data.size;
     steps = epochs * Math.max(1, Math.floor(size / (b === 'full' ? size : Math.min(b, size))));
   } else throw new JetfitError(`${where}: say how long to train: steps or epochs`);
-  if (isQuasiNewton(opt) || opt.type === 'lm') {
-    const name = opt.type === 'lbfgs' ? 'L-BFGS' : `'${opt.type}'`;
+  const definition = definitionOf(opt.type);
+  const name = definition.label;
+  if (definition.ownSteps !== null) {
     for (const k of ['schedule', 'clipNorm'] as const) {
       if (o[k] !== undefined)
         throw new JetfitError(
-          `${where}: ${name} chooses its own steps (${opt.type === 'lm' ? 'by its damping' : 'by line search'}); ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
+          `${where}: ${name} chooses its own steps (${definition.ownSteps}); ${k} does not apply to it (remove it from this phase, or use a first-order optimizer)`,
         );
     }
+  }
+  if (definition.fullBatch) {
     const mini = terms.find((t) => {
       const b = sizeOf(t);
       return b !== 'full' && b < t.sampler.data.size;
@@ -258,7 +259,7 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
     }
   }
   const clip = o.clipNorm === undefined ? 0 : checkOption(o.clipNorm, `${where}.clipNorm`, 0, 0, Infinity, true);
-  return { opt, steps, lr: schedule(o.schedule, `${where}.schedule`), clip, where, batchOf };
+  return { opt, definition, steps, lrFactor: schedule(o.schedule, `${where}.schedule`), clip, where, batchOf };
 }
 
 function checkBatch(b: unknown, what: string): void {

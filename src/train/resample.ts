@@ -14,7 +14,7 @@ import type { Loss } from '../fields/field.js';
 import { Probe } from '../fields/probe.js';
 import { linearReductions, type WeightedReduction } from '../fields/pointwise.js';
 import type { TapeNode } from '../fields/tape.js';
-import { checkOption } from './optimizer-options.js';
+import { checkOption } from '../base/check.js';
 
 /** Draws n points ([n][inputs], rows or flat) with the given generator: a term's source of points. */
 export type PointSampler = (n: number, random: Random) => Points;

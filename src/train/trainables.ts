@@ -2,10 +2,12 @@
 // into WebAssembly memory, with its gradient) and the trainable scalars. Saved states
 // hold the compact form (the real parameters in getParams() order, then the scalars),
 // never the padding of the flat buffer, so that nothing saved can be read as padding.
-import type { Real } from '../base/dtype.js';
+import type { DType, Real } from '../base/dtype.js';
 import type { Mlp } from '../engine/mlp.js';
+import type { ParameterStore } from '../engine/parameter-store.js';
 import type { Parameter } from '../fields/field.js';
-import { maxAbs } from './vectors.js';
+import type { ParameterVector } from '../optimizers/objective.js';
+import { maxAbs } from '../optimizers/vectors.js';
 
 /** A parameter array and its gradient. */
 export interface Segment {
@@ -13,8 +15,8 @@ export interface Segment {
   grads: Real;
 }
 
-/** The network's parameters plus the trainable scalars. */
-export class Trainables {
+/** The network's parameters plus the trainable scalars: the vector fit's optimizers move. */
+export class Trainables implements ParameterVector {
   readonly values: Float64Array;
   readonly grads: Float64Array;
   /** length of the flat (padded) vectors optimizers work on */
@@ -24,6 +26,7 @@ export class Trainables {
   /** length of the network's flat (padded) part */
   readonly flat: number;
   private readonly offsets: Int32Array;
+  readonly dtype: DType;
 
   constructor(
     readonly net: Mlp,
@@ -35,6 +38,12 @@ export class Trainables {
     this.size = this.flat + scalars.length;
     this.offsets = net.parameterStore().parameterOffsets();
     this.compactSize = this.offsets.length + scalars.length;
+    this.dtype = net.dtype;
+  }
+
+  /** The network's buffers and kernels (refuses a disposed network). */
+  store(): ParameterStore {
+    return this.net.parameterStore();
   }
 
   private readonly list: Segment[] = [];

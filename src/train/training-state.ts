@@ -3,14 +3,21 @@
 // outside (a file, a message), so it is checked field by field against this call's
 // options before anything is written; every vector is in compact form (the network's
 // real parameters in getParams() order, then the trainable scalars), never padding.
-import { checkInteger, checkKeys, checkNumbers, describe } from '../base/check.js';
+import { checkInteger, checkKeys, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { SamplerState } from '../data/dataset.js';
-import type { Phase } from './fit-options.js';
+import { checkVector, type OptimizerState, type ResolvedOptions } from '../optimizers/definition.js';
+import type { AnyDefinition } from '../optimizers/registry.js';
 import type { ResampleState } from './resample.js';
-import type { OptimizerState } from './optimizers.js';
 import type { Term } from './term.js';
 import type { Trainables } from './trainables.js';
+
+/** What resume checks of a phase: its length and its optimizer. */
+interface PhaseShape {
+  readonly steps: number;
+  readonly opt: ResolvedOptions;
+  readonly definition: AnyDefinition;
+}
 
 /** Everything needed to continue a run (JSON-serializable). */
 export interface TrainingState {
@@ -35,20 +42,12 @@ export interface TrainingState {
 
 const KEYS = ['version', 'step', 'phase', 'phaseStep', 'optimizer', 'samplers', 'scalars', 'params', 'resampled'];
 
-function checkVector(v: unknown, length: number, what: string, float32: boolean, nonNegative = false): void {
-  checkNumbers(v, length, what, 'compact form', float32);
-  const a = v as ArrayLike<number>;
-  for (let i = 0; nonNegative && i < length; i++) {
-    if (a[i]! < 0) throw new JetfitError(`${what}: entry ${i} is ${a[i]}; expected ≥ 0 (a second moment)`);
-  }
-}
-
 /**
  * Checks a resume state in full against this call: the network (parameter count, dtype),
  * the terms (their points) and the phases (their optimizers and lengths). Every message
  * names the field. Nothing is written.
  */
-export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], phases: readonly Phase[]): asserts r is TrainingState {
+export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], phases: readonly PhaseShape[]): asserts r is TrainingState {
   if (typeof r !== 'object' || r === null || Array.isArray(r))
     throw new JetfitError(`resume: expected history.state of an earlier fit, got ${describe(r)}`);
   checkKeys(r, KEYS, 'resume');
@@ -88,18 +87,7 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
 }
 
-/** The quasi-Newton iterate: x, g and [loss, last step] (quasi-newton.ts's baseState). */
-function checkIterate(b: unknown[], n: number, what: string, f32: boolean): void {
-  checkVector(b[0], n, `${what}.buffers[0]`, f32);
-  checkVector(b[1], n, `${what}.buffers[1]`, false);
-  const ls = b[2];
-  const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
-  if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
-    throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
-  }
-}
-
-function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: Phase, t: Trainables): void {
+function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: PhaseShape, t: Trainables): void {
   const what = 'resume.optimizer';
   if (o === null && phaseStep === 0) return;
   if (typeof o !== 'object' || o === null)
@@ -114,84 +102,5 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
   checkInteger(st.t, `${what}.t`, 0);
   const b = st.buffers;
   if (!Array.isArray(b)) throw new JetfitError(`${what}.buffers: expected an array of buffers, got ${describe(b)}`);
-  const n = t.compactSize,
-    f32 = t.net.dtype === 'float32';
-  const count = (k: number): void => {
-    if (b.length !== k) throw new JetfitError(`${what}.buffers: expected ${k} buffers for '${ph.opt.type}', got ${b.length}`);
-  };
-  switch (ph.opt.type) {
-    case 'sgd':
-      count(1);
-      checkVector(b[0], n, `${what}.buffers[0]`, f32);
-      break;
-    case 'adam':
-    case 'adamw':
-      count(2);
-      checkVector(b[0], n, `${what}.buffers[0]`, f32);
-      checkVector(b[1], n, `${what}.buffers[1]`, f32, true);
-      break;
-    case 'lbfgs': {
-      const k = (b.length - 3) / 2;
-      if (!Number.isInteger(k) || k < 0 || k > ph.opt.historySize) {
-        throw new JetfitError(
-          `${what}.buffers: expected x, g, [loss, step] and up to ${ph.opt.historySize} curvature pairs (s, y), got ${b.length} buffers`,
-        );
-      }
-      checkIterate(b, n, what, f32);
-      for (let i = 3; i < b.length; i++) checkVector(b[i], n, `${what}.buffers[${i}]`, false);
-      for (let i = 0; i < k; i++) {
-        const sv = b[3 + i] as number[],
-          yv = b[3 + k + i] as number[];
-        let ys = 0;
-        for (let j = 0; j < n; j++) ys += sv[j]! * yv[j]!;
-        if (!(ys > 0) || !Number.isFinite(1 / ys)) {
-          throw new JetfitError(`${what}.buffers[${3 + i}], [${3 + k + i}]: a curvature pair with yᵀs = ${ys}; expected yᵀs > 0`);
-        }
-      }
-      break;
-    }
-    case 'lm': {
-      count(1);
-      const d = b[0];
-      const mu = Array.isArray(d) ? d[0] : undefined,
-        nu = Array.isArray(d) ? d[1] : undefined;
-      const muOk = mu === null || (typeof mu === 'number' && (Number.isNaN(mu) || (mu > 0 && Number.isFinite(mu))));
-      if (!Array.isArray(d) || d.length !== 2 || !muOk || !(typeof nu === 'number' && nu >= 2 && Number.isFinite(nu))) {
-        throw new JetfitError(
-          `${what}.buffers[0]: expected [damping μ (> 0, or null before the first step), its growth factor ν (≥ 2)], got ${JSON.stringify(d) ?? describe(d)}`,
-        );
-      }
-      break;
-    }
-    case 'bfgs':
-    case 'ssbfgs':
-    case 'ssbroyden': {
-      count(5);
-      checkIterate(b, n, what, f32);
-      const flags = b[3];
-      const reset = ph.opt.historyReset;
-      if (
-        !Array.isArray(flags) ||
-        flags.length !== 2 ||
-        (flags[0] !== 0 && flags[0] !== 1) ||
-        !Number.isInteger(flags[1]) ||
-        flags[1] < 0 ||
-        (reset > 0 && flags[1] >= reset)
-      ) {
-        throw new JetfitError(
-          `${what}.buffers[3]: expected [fresh (0 or 1), updates since the last reset${reset > 0 ? ` (< ${reset})` : ''}], got ${JSON.stringify(flags) ?? describe(flags)}`,
-        );
-      }
-      checkNumbers(b[4], (n * (n + 1)) / 2, `${what}.buffers[4]`, `the upper triangle of the ${n}×${n} matrix, row by row`, false);
-      const upper = b[4] as number[];
-      for (let i = 0, o = 0; i < n; o += n - i, i++) {
-        if (!(upper[o]! > 0)) {
-          throw new JetfitError(
-            `${what}.buffers[4]: diagonal entry ${i} of the matrix is ${upper[o]}; expected > 0 (the matrix is positive definite)`,
-          );
-        }
-      }
-      break;
-    }
-  }
+  ph.definition.checkState(b, ph.opt, { n: t.compactSize, float32: t.net.dtype === 'float32' }, what);
 }

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, lift, loadCores, rosenbrock } from '../helpers.js';
 import { fit, init, mean, Mlp, parameter, type LossContext, type OptimizerSpec } from '../../dist/index.js';
-import { rankTwoCoefficients, scaling, type DenseMethod } from '../../dist/train/self-scaling.js';
+import { rankTwoCoefficients, scaling, type DenseMethod } from '../../dist/optimizers/self-scaling.js';
 import { Random } from '../../dist/base/random.js';
 
 await init();

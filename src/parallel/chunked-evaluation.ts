@@ -8,19 +8,30 @@
 // each chunk's gradient (its forward pass run again).
 import { JetfitError } from '../base/errors.js';
 import type { Mlp } from '../engine/mlp.js';
-import type { Parameter } from '../fields/field.js';
+import type { Sampler } from '../data/dataset.js';
+import type { Loss, Parameter } from '../fields/field.js';
+import type { LoweredLoss } from '../fields/lower.js';
 import { linearReductions } from '../fields/pointwise.js';
 import { saveLoss } from '../fields/saved-loss.js';
 import type { ThreadPool } from '../runtime/thread-pool.js';
 import { ChunkRunner } from './chunk-runner.js';
 import { chunkCount, chunkStart, PARALLEL_WORK, workPerPoint } from './chunks.js';
 import { Control, Exchange, type ChunkTerm, Kind, TASK_INTS } from './exchange.js';
-import type { Term } from './term.js';
 import { canBlock } from '../runtime/shared-memory.js';
 import { awaitSlot, dispatch, MAX_TASKS, release } from './work-queue.js';
 
+/** A loss term as the evaluation sees it: its expression, lowered and saved, and its batches. */
+export interface ChunkSource {
+  readonly name: string;
+  readonly expression: Loss;
+  readonly lowered: LoweredLoss;
+  readonly weight: number;
+  /** the sampler of its current batch size */
+  readonly sampler: Sampler;
+}
+
 /** Whether the terms' current batches are large enough to be cut (else fit runs each term whole, on one thread). */
-export function cutsIntoChunks(net: Mlp, terms: readonly Term[]): boolean {
+export function cutsIntoChunks(net: Mlp, terms: readonly ChunkSource[]): boolean {
   let total = 0;
   for (const t of terms) {
     const B = t.sampler.batch;
@@ -33,7 +44,7 @@ export function cutsIntoChunks(net: Mlp, terms: readonly Term[]): boolean {
 
 /** One term as the evaluation sees it. */
 interface Entry {
-  readonly term: Term;
+  readonly term: ChunkSource;
   readonly chunk: ChunkTerm;
   /** its trainable scalars in the exchange's order */
   readonly scalars: readonly Parameter[];
@@ -59,7 +70,7 @@ export class ChunkedEvaluation {
 
   constructor(
     private readonly net: Mlp,
-    terms: readonly Term[],
+    terms: readonly ChunkSource[],
     private readonly pool: ThreadPool | null,
     private readonly slotOf: (p: Parameter) => number,
   ) {

@@ -7,15 +7,51 @@
 // Guards the published algorithms lack: a pair with yᵀs ≤ 0, or any update quantity that
 // is not finite, leaves H unchanged; a failed line search resets H (the next pair scales
 // it); the update formula keeps H exactly symmetric.
+import { checkInteger, checkNumbers, checkOption, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Float64Block } from '../engine/parameter-store.js';
 import { formatBytes } from '../runtime/heap.js';
-import type { ResolvedDense } from './optimizer-options.js';
-import type { OptimizerState } from './optimizers.js';
-import { QuasiNewton } from './quasi-newton.js';
-import { rankTwoCoefficients, scaling } from './self-scaling.js';
-import type { Trainables } from './trainables.js';
+import type { OptimizerDefinition, OptimizerState, StateShape } from './definition.js';
+import { checkCount } from './definition.js';
+import type { ParameterVector } from './objective.js';
+import { checkIterate, QuasiNewton, QuasiNewtonStepper } from './quasi-newton.js';
+import { rankTwoCoefficients, scaling, type DenseMethod } from './self-scaling.js';
 import { dot } from './vectors.js';
+
+/**
+ * Dense quasi-Newton options (full batch; one step = one iteration with a strong-Wolfe line
+ * search): BFGS, self-scaled BFGS, self-scaled Broyden. They keep an n×n float64 matrix
+ * for n trainables, so they suit networks up to a few thousand parameters.
+ */
+export interface DenseQuasiNewtonOptions {
+  type: DenseMethod;
+  /** the step a line search tries first (default 1) */
+  lr?: number;
+  /** stop when max |gradient| ≤ this (default 0: run every step) */
+  toleranceGrad?: number;
+  /** stop when a step or the loss changes by less than this (default 0) */
+  toleranceChange?: number;
+  /** evaluations per line search (default 25) */
+  maxLineSearch?: number;
+  /** reset the matrix to the identity after this many updates (default 0: never) */
+  historyReset?: number;
+  /** refuse networks whose matrix needs more bytes (default 1 GiB) */
+  maxMatrixBytes?: number;
+  /** 'ssbroyden' only: Urbán et al.'s SSBroyden1 or SSBroyden2 (default 2) */
+  variant?: 1 | 2;
+}
+
+/** Checked dense quasi-Newton options. */
+export interface ResolvedDense {
+  readonly type: DenseMethod;
+  readonly lr: number;
+  readonly toleranceGrad: number;
+  readonly toleranceChange: number;
+  readonly maxLineSearch: number;
+  readonly historyReset: number;
+  readonly maxMatrixBytes: number;
+  readonly variant: 1 | 2;
+}
 
 /** Bytes the dense matrix and its vectors take for n compact trainables. */
 export function denseBytes(n: number): number {
@@ -55,7 +91,7 @@ export class DenseQuasiNewton extends QuasiNewton {
 
   constructor(
     private readonly o: ResolvedDense,
-    private readonly tr: Trainables,
+    private readonly tr: ParameterVector,
     where: string,
   ) {
     super(o, tr.size);
@@ -63,7 +99,7 @@ export class DenseQuasiNewton extends QuasiNewton {
     checkDenseSize(o, m, where);
     this.m = m;
     this.ld = m + (m & 1);
-    this.block = tr.net.parameterStore().allocateFloat64(denseBytes(m) / 8, `${where}: the dense ${m}×${m} matrix of '${o.type}'`);
+    this.block = tr.store().allocateFloat64(denseBytes(m) / 8, `${where}: the dense ${m}×${m} matrix of '${o.type}'`);
     const rowBytes = this.ld * 8;
     this.H = this.block.ptr;
     [this.gc, this.hg, this.sc, this.yc, this.hy] = [0, 1, 2, 3, 4].map((i) => this.H + m * rowBytes + i * rowBytes) as [
@@ -122,7 +158,7 @@ export class DenseQuasiNewton extends QuasiNewton {
       for (let i = 0; i < this.n; i++) this.d[i] = -this.g[i]!;
       return;
     }
-    const k = this.tr.net.parameterStore().kernels;
+    const k = this.tr.store().kernels;
     if (!this.hgValid) {
       this.tr.packInto(this.g, this.vector(this.gc));
       k.symmetricProduct(this.H, this.ld, this.m, this.gc, this.hg);
@@ -138,7 +174,7 @@ export class DenseQuasiNewton extends QuasiNewton {
     const rho = 1 / ys;
     const fresh = this.fresh,
       method = this.o.type;
-    const k = this.tr.net.parameterStore().kernels;
+    const k = this.tr.store().kernels;
     if (fresh && method !== 'ssbroyden') {
       // The first pair scales the identity to the curvature along it: H = (yᵀs / yᵀy)·I.
       const gamma = ys / dot(y, y);
@@ -170,7 +206,7 @@ export class DenseQuasiNewton extends QuasiNewton {
    * Serializable state: [x, g, [loss, last step], [fresh, pairs since reset], H's upper
    * triangle row by row], vectors in compact form.
    */
-  state(t: Trainables): OptimizerState {
+  state(t: ParameterVector): OptimizerState {
     const h = this.memory(),
       m = this.m;
     const upper = new Array<number>((m * (m + 1)) / 2);
@@ -179,8 +215,8 @@ export class DenseQuasiNewton extends QuasiNewton {
     return { type: this.o.type, t: this.iterations, buffers: [...this.baseState(t), [this.fresh ? 1 : 0, this.sinceReset], upper] };
   }
 
-  /** Restores a state() already checked against these options (see checkResume). */
-  restore(st: OptimizerState, t: Trainables): void {
+  /** Restores a state() already checked against these options (see checkDenseState). */
+  restore(st: OptimizerState, t: ParameterVector): void {
     this.restoreBase(st, t);
     const [fresh, since] = st.buffers[3]!;
     this.fresh = fresh === 1;
@@ -199,3 +235,70 @@ export class DenseQuasiNewton extends QuasiNewton {
     }
   }
 }
+
+/** Checks a dense method's saved state: the iterate, [fresh, pairs since reset], H's upper triangle with a positive diagonal. */
+function checkDenseState(b: unknown[], o: ResolvedDense, shape: StateShape, what: string): void {
+  const n = shape.n;
+  checkCount(b, 5, o.type, what);
+  checkIterate(b, shape, what);
+  const flags = b[3];
+  const reset = o.historyReset;
+  if (
+    !Array.isArray(flags) ||
+    flags.length !== 2 ||
+    (flags[0] !== 0 && flags[0] !== 1) ||
+    !Number.isInteger(flags[1]) ||
+    flags[1] < 0 ||
+    (reset > 0 && flags[1] >= reset)
+  ) {
+    throw new JetfitError(
+      `${what}.buffers[3]: expected [fresh (0 or 1), updates since the last reset${reset > 0 ? ` (< ${reset})` : ''}], got ${JSON.stringify(flags) ?? describe(flags)}`,
+    );
+  }
+  checkNumbers(b[4], (n * (n + 1)) / 2, `${what}.buffers[4]`, `the upper triangle of the ${n}×${n} matrix, row by row`, false);
+  const upper = b[4] as number[];
+  for (let i = 0, p = 0; i < n; p += n - i, i++) {
+    if (!(upper[p]! > 0)) {
+      throw new JetfitError(
+        `${what}.buffers[4]: diagonal entry ${i} of the matrix is ${upper[p]}; expected > 0 (the matrix is positive definite)`,
+      );
+    }
+  }
+}
+
+const DENSE_KEYS = ['type', 'lr', 'toleranceGrad', 'toleranceChange', 'maxLineSearch', 'historyReset', 'maxMatrixBytes'] as const;
+
+function define(type: DenseMethod): OptimizerDefinition<DenseQuasiNewtonOptions, ResolvedDense> {
+  return {
+    label: `'${type}'`,
+    keys: type === 'ssbroyden' ? [...DENSE_KEYS, 'variant'] : DENSE_KEYS,
+    resolve(o, where) {
+      if (o.variant !== undefined && o.variant !== 1 && o.variant !== 2)
+        throw new JetfitError(`${where}.variant: expected 1 (SSBroyden1) or 2 (SSBroyden2), got ${describe(o.variant)}`);
+      return {
+        type,
+        lr: checkOption(o.lr, `${where}.lr`, 1, 0, Infinity, true),
+        toleranceGrad: checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 0, 0),
+        toleranceChange: checkOption(o.toleranceChange, `${where}.toleranceChange`, 0, 0),
+        maxLineSearch: o.maxLineSearch === undefined ? 25 : checkInteger(o.maxLineSearch, `${where}.maxLineSearch`, 1),
+        historyReset: o.historyReset === undefined ? 0 : checkInteger(o.historyReset, `${where}.historyReset`, 0),
+        maxMatrixBytes: checkOption(o.maxMatrixBytes, `${where}.maxMatrixBytes`, 2 ** 30, 1),
+        variant: o.variant ?? 2,
+      };
+    },
+    ownSteps: 'by line search',
+    fullBatch: true,
+    needs: 'gradient',
+    preflight: (o, objective, where) => checkDenseSize(o, objective.parameters.compactSize, where),
+    create: (o, objective, phase) =>
+      new QuasiNewtonStepper(new DenseQuasiNewton(o, objective.parameters, `${phase.where}.optimizer`), objective, o.type),
+    checkState: checkDenseState,
+  };
+}
+
+/** BFGS with a dense inverse-Hessian matrix. */
+export const bfgs = define('bfgs');
+/** Self-scaled BFGS. */
+export const ssbfgs = define('ssbfgs');
+/** Self-scaled Broyden (SSBroyden2 by default, SSBroyden1 with variant: 1). */
+export const ssbroyden = define('ssbroyden');

@@ -4,12 +4,17 @@
 // with cubic interpolation (Nocedal & Wright, algorithms 3.5 and 3.6), then the method's
 // update from the curvature pair s = x₊ − x, y = g₊ − g. Vectors are float64 copies of
 // all trainables (flat layout), allocated once.
-import type { OptimizerState } from './optimizers.js';
-import type { Trainables } from './trainables.js';
-import { cubicMinimum, dot, maxAbs } from './vectors.js';
+import { describe } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
+import type { Optimizer, OptimizerState, StateShape } from './definition.js';
+import { checkVector } from './definition.js';
+import type { StepOutcome } from './guard.js';
+import { LineSearch } from './line-search.js';
+import type { Objective, ParameterVector } from './objective.js';
+import { dot, maxAbs } from './vectors.js';
 
-/** Evaluates the objective at the trainables' current values and fills their gradient. */
-export type Objective = () => number;
+/** Evaluates the loss at the parameters' current values and fills their gradient. */
+type Evaluate = () => number;
 
 /**
  * Why an iteration ended the run: a tolerance was met ('converged'); no point along the
@@ -32,14 +37,12 @@ export abstract class QuasiNewton {
   readonly lr: number;
   protected readonly tolGrad: number;
   protected readonly tolChange: number;
-  private readonly maxLs: number;
+  private readonly search: LineSearch;
   protected readonly x: Float64Array;
   protected readonly g: Float64Array;
   protected readonly gPrev: Float64Array;
   protected readonly d: Float64Array;
   private readonly trial: Float64Array;
-  private readonly trialG: Float64Array;
-  private readonly bracketG: [Float64Array, Float64Array];
   private readonly sNew: Float64Array;
   private readonly yNew: Float64Array;
   protected loss = NaN;
@@ -55,15 +58,13 @@ export abstract class QuasiNewton {
     this.lr = o.lr;
     this.tolGrad = o.toleranceGrad;
     this.tolChange = o.toleranceChange;
-    this.maxLs = o.maxLineSearch;
+    this.search = new LineSearch(n, o.maxLineSearch, o.toleranceChange);
     const v = (): Float64Array => new Float64Array(n);
     this.x = v();
     this.g = v();
     this.gPrev = v();
     this.d = v();
     this.trial = v();
-    this.trialG = v();
-    this.bracketG = [v(), v()];
     this.sNew = v();
     this.yNew = v();
   }
@@ -78,7 +79,7 @@ export abstract class QuasiNewton {
   protected abstract record(s: Float64Array, y: Float64Array, step: number): void;
 
   /** Value and gradient at x + step·d (the trainables are left there). */
-  private evaluateAt(t: Trainables, f: Objective, step: number, grad: Float64Array): number {
+  private evaluateAt(t: ParameterVector, f: Evaluate, step: number, grad: Float64Array): number {
     for (let i = 0; i < this.n; i++) this.trial[i] = this.x[i]! + step * this.d[i]!;
     t.load(this.trial);
     const value = f();
@@ -92,7 +93,7 @@ export abstract class QuasiNewton {
    * One iteration. Returns the loss at the new point, and why the run should stop, if it
    * should (see QuasiNewtonStop); on a stop without a move the trainables are left at x.
    */
-  step(t: Trainables, f: Objective): { loss: number; stop: QuasiNewtonStop } {
+  step(t: ParameterVector, f: Evaluate): { loss: number; stop: QuasiNewtonStop } {
     if (this.iterations === 0 || !Number.isFinite(this.loss)) {
       t.save(this.x);
       this.loss = f();
@@ -162,123 +163,23 @@ export abstract class QuasiNewton {
     this.gtd = dot(this.g, this.d);
   }
 
-  /** Strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
-  private lineSearch(t: Trainables, f: Objective, step0: number, gtd: number): { loss: number; step: number } {
-    const c1 = 1e-4,
-      c2 = 0.9,
-      f0 = this.loss;
-    const dNorm = maxAbs(this.d);
-    const gNew = this.trialG;
-    let step = step0;
-    let fNew = this.evaluateAt(t, f, step, gNew);
-    let gtdNew = dot(gNew, this.d);
-    let tPrev = 0,
-      fPrev = f0,
-      gtdPrev = gtd;
-    const [gA, gB] = this.bracketG;
-    gA.set(this.g); // gradient at tPrev
-    let evals = 1;
-    // bracket [lo, hi] with values, slopes and gradients in slots 0 and 1
-    const bt = [0, 0],
-      bf = [0, 0],
-      bgtd = [0, 0];
-    let done = false,
-      bracketed = false;
-    while (evals < this.maxLs) {
-      // tooHigh: no sufficient decrease (or none from the previous trial); otherwise the
-      // strong-Wolfe curvature condition ends the search
-      const tooHigh = fNew > f0 + c1 * step * gtd || (evals > 1 && fNew >= fPrev);
-      if (!tooHigh && Math.abs(gtdNew) <= -c2 * gtd) {
-        done = true;
-        break;
-      }
-      // too high, or the slope turned upward: bracket [previous, this] and zoom
-      if (tooHigh || gtdNew >= 0) {
-        bt[0] = tPrev;
-        bf[0] = fPrev;
-        bgtd[0] = gtdPrev;
-        bt[1] = step;
-        bf[1] = fNew;
-        bgtd[1] = gtdNew;
-        gB.set(gNew);
-        bracketed = true;
-        break;
-      }
-      const lo = step + 0.01 * (step - tPrev),
-        hi = step * 10;
-      const next = cubicMinimum(tPrev, fPrev, gtdPrev, step, fNew, gtdNew, lo, hi);
-      tPrev = step;
-      fPrev = fNew;
-      gtdPrev = gtdNew;
-      gA.set(gNew);
-      step = next;
-      fNew = this.evaluateAt(t, f, step, gNew);
-      gtdNew = dot(gNew, this.d);
-      evals++;
-    }
-    if (done) {
-      this.g.set(gNew);
-      return { loss: fNew, step };
-    }
-    if (!bracketed) {
-      // Out of evaluations while still descending: keep the last point if it is better.
-      if (fNew < f0) {
-        this.g.set(gNew);
-        return { loss: fNew, step };
-      }
-      return { loss: f0, step: 0 };
-    }
-    // Zoom: gA holds the gradient at bt[0], gB at bt[1].
-    let low = bf[0]! <= bf[1]! ? 0 : 1;
-    let insufficient = false;
-    while (!done && evals < this.maxLs) {
-      if (Math.abs(bt[1]! - bt[0]!) * dNorm < this.tolChange) break;
-      let tz = cubicMinimum(bt[0]!, bf[0]!, bgtd[0]!, bt[1]!, bf[1]!, bgtd[1]!);
-      const bmax = Math.max(bt[0]!, bt[1]!),
-        bmin = Math.min(bt[0]!, bt[1]!);
-      const eps = 0.1 * (bmax - bmin);
-      if (Math.min(bmax - tz, tz - bmin) < eps) {
-        if (insufficient || tz >= bmax || tz <= bmin) {
-          tz = Math.abs(tz - bmax) < Math.abs(tz - bmin) ? bmax - eps : bmin + eps;
-          insufficient = false;
-        } else insufficient = true;
-      } else insufficient = false;
-      const fz = this.evaluateAt(t, f, tz, gNew);
-      const gtdz = dot(gNew, this.d);
-      evals++;
-      const high = 1 - low;
-      const slot = (k: number): void => {
-        bt[k] = tz;
-        bf[k] = fz;
-        bgtd[k] = gtdz;
-        (k === 0 ? gA : gB).set(gNew);
-      };
-      if (fz > f0 + c1 * tz * gtd || fz >= bf[low]!) {
-        slot(high);
-      } else {
-        if (Math.abs(gtdz) <= -c2 * gtd) done = true;
-        else if (gtdz * (bt[high]! - bt[low]!) >= 0) {
-          bt[high] = bt[low]!;
-          bf[high] = bf[low]!;
-          bgtd[high] = bgtd[low]!;
-          (high === 0 ? gA : gB).set(low === 0 ? gA : gB);
-        }
-        slot(low);
-      }
-      low = bf[0]! <= bf[1]! ? 0 : 1;
-    }
-    if (!(bf[low]! < f0) && bt[low] === 0) return { loss: f0, step: 0 };
-    this.g.set(low === 0 ? gA : gB);
-    return { loss: bf[low]!, step: bt[low]! };
+  /** The strong-Wolfe line search along d from x (value this.loss, slope gtd); leaves the gradient in g. */
+  private lineSearch(t: ParameterVector, f: Evaluate, step0: number, gtd: number): { loss: number; step: number } {
+    this.point = t;
+    this.evaluate = f;
+    return this.search.search(this.valueAt, this.d, this.g, this.loss, gtd, step0);
   }
+  private point: ParameterVector | null = null;
+  private evaluate: Evaluate | null = null;
+  private readonly valueAt = (step: number, grad: Float64Array): number => this.evaluateAt(this.point!, this.evaluate!, step, grad);
 
   /** The iteration's part of a serializable state: [x, g, [loss, last step]] in compact form. */
-  protected baseState(t: Trainables): number[][] {
+  protected baseState(t: ParameterVector): number[][] {
     return [t.packVector(this.x), t.packVector(this.g), [this.loss, this.t]];
   }
 
   /** Restores baseState()'s buffers, already checked (see checkResume). */
-  protected restoreBase(st: OptimizerState, t: Trainables): void {
+  protected restoreBase(st: OptimizerState, t: ParameterVector): void {
     this.iterations = st.t;
     t.unpackVector(st.buffers[0]!, this.x);
     t.unpackVector(st.buffers[1]!, this.g);
@@ -288,9 +189,9 @@ export abstract class QuasiNewton {
   }
 
   /** Serializable state, vectors in compact form. */
-  abstract state(t: Trainables): OptimizerState;
+  abstract state(t: ParameterVector): OptimizerState;
   /** Restores a state() already checked against these options (see checkResume). */
-  abstract restore(st: OptimizerState, t: Trainables): void;
+  abstract restore(st: OptimizerState, t: ParameterVector): void;
   /**
    * The objective changed (resampled points): the loss and gradient at x are evaluated
    * again at the next step; the curvature information is kept.
@@ -305,4 +206,58 @@ export abstract class QuasiNewton {
 
   /** Returns WebAssembly memory the method holds. */
   dispose(): void {}
+}
+
+/** One quasi-Newton iteration a step; a loss, gradient or update that is not finite puts back where the step started. */
+export class QuasiNewtonStepper implements Optimizer {
+  private readonly start: Float64Array;
+  private readonly evaluate: Evaluate;
+
+  constructor(
+    private readonly method: QuasiNewton,
+    private readonly objective: Objective,
+    private readonly type: string,
+  ) {
+    this.start = new Float64Array(objective.parameters.size);
+    this.evaluate = () => objective.evaluate();
+  }
+
+  step(): StepOutcome {
+    const t = this.objective.parameters;
+    t.save(this.start);
+    const r = this.method.step(t, this.evaluate);
+    if (r.stop === 'non-finite-loss') {
+      t.load(this.start);
+      return { diverged: 'loss' };
+    }
+    if (r.stop === 'non-finite-gradient' || !t.finite()) {
+      t.load(this.start);
+      return { diverged: 'gradient-or-update', update: `a '${this.type}' step` };
+    }
+    return { loss: r.loss, lr: this.method.lr, end: r.stop };
+  }
+
+  state(): OptimizerState {
+    return this.method.state(this.objective.parameters);
+  }
+  restore(s: OptimizerState): void {
+    this.method.restore(s, this.objective.parameters);
+  }
+  dataChanged(): void {
+    this.method.objectiveChanged();
+  }
+  dispose(): void {
+    this.method.dispose();
+  }
+}
+
+/** Checks the iterate of a saved state: x, g and [loss, last step] (baseState's buffers). */
+export function checkIterate(b: unknown[], shape: StateShape, what: string): void {
+  checkVector(b[0], shape.n, `${what}.buffers[0]`, shape.float32);
+  checkVector(b[1], shape.n, `${what}.buffers[1]`, false);
+  const ls = b[2];
+  const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
+  if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
+    throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
+  }
 }

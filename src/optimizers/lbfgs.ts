@@ -1,15 +1,33 @@
 // L-BFGS (Nocedal & Wright, algorithm 7.4): H is implicit in the last `historySize`
 // curvature pairs, applied by the two-loop recursion. The iteration and line search are
 // quasi-newton.ts's.
-import type { ResolvedLbfgs } from './optimizer-options.js';
-import type { OptimizerState } from './optimizers.js';
-import { QuasiNewton, type QuasiNewtonStop } from './quasi-newton.js';
-import type { Trainables } from './trainables.js';
+import { checkInteger, checkOption } from '../base/check.js';
+import { JetfitError } from '../base/errors.js';
+import type { OptimizerDefinition, OptimizerState } from './definition.js';
+import { checkVector } from './definition.js';
+import type { ParameterVector } from './objective.js';
+import { checkIterate, QuasiNewton, QuasiNewtonStepper } from './quasi-newton.js';
 import { dot } from './vectors.js';
 
-export type { Objective } from './quasi-newton.js';
-/** Why an L-BFGS iteration ended the run (see QuasiNewtonStop). */
-export type LbfgsStop = QuasiNewtonStop;
+/** L-BFGS options (full batch; one step = one iteration with a strong-Wolfe line search). */
+export interface LbfgsOptions {
+  type: 'lbfgs';
+  lr?: number;
+  historySize?: number;
+  toleranceGrad?: number;
+  toleranceChange?: number;
+  maxLineSearch?: number;
+}
+
+/** Checked L-BFGS options. */
+export interface ResolvedLbfgs {
+  readonly type: 'lbfgs';
+  readonly lr: number;
+  readonly historySize: number;
+  readonly toleranceGrad: number;
+  readonly toleranceChange: number;
+  readonly maxLineSearch: number;
+}
 
 /** L-BFGS state over n trainables. */
 export class Lbfgs extends QuasiNewton {
@@ -82,7 +100,7 @@ export class Lbfgs extends QuasiNewton {
   }
 
   /** Serializable state: buffers [x, g, [loss, last step], s₁…s_k, y₁…y_k], vectors in compact form. */
-  state(t: Trainables): OptimizerState {
+  state(t: ParameterVector): OptimizerState {
     return {
       type: 'lbfgs',
       t: this.iterations,
@@ -90,8 +108,8 @@ export class Lbfgs extends QuasiNewton {
     };
   }
 
-  /** Restores a state() already checked against these options (see checkResume). */
-  restore(st: OptimizerState, t: Trainables): void {
+  /** Restores a state() already checked against these options (see lbfgs.checkState). */
+  restore(st: OptimizerState, t: ParameterVector): void {
     this.restoreBase(st, t);
     const k = (st.buffers.length - 3) / 2;
     this.clearHistory();
@@ -106,3 +124,42 @@ export class Lbfgs extends QuasiNewton {
     }
   }
 }
+
+/** L-BFGS. */
+export const lbfgs: OptimizerDefinition<LbfgsOptions, ResolvedLbfgs> = {
+  label: 'L-BFGS',
+  keys: ['type', 'lr', 'historySize', 'toleranceGrad', 'toleranceChange', 'maxLineSearch'],
+  resolve: (o, where) => ({
+    type: 'lbfgs',
+    lr: checkOption(o.lr, `${where}.lr`, 1, 0, Infinity, true),
+    historySize: o.historySize === undefined ? 10 : checkInteger(o.historySize, `${where}.historySize`, 1),
+    toleranceGrad: checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 1e-12, 0),
+    toleranceChange: checkOption(o.toleranceChange, `${where}.toleranceChange`, 1e-14, 0),
+    maxLineSearch: o.maxLineSearch === undefined ? 25 : checkInteger(o.maxLineSearch, `${where}.maxLineSearch`, 1),
+  }),
+  ownSteps: 'by line search',
+  fullBatch: true,
+  needs: 'gradient',
+  preflight() {},
+  create: (o, objective) => new QuasiNewtonStepper(new Lbfgs(o, objective.parameters.size), objective, o.type),
+  checkState(b, o, shape, what) {
+    const n = shape.n;
+    const k = (b.length - 3) / 2;
+    if (!Number.isInteger(k) || k < 0 || k > o.historySize) {
+      throw new JetfitError(
+        `${what}.buffers: expected x, g, [loss, step] and up to ${o.historySize} curvature pairs (s, y), got ${b.length} buffers`,
+      );
+    }
+    checkIterate(b, shape, what);
+    for (let i = 3; i < b.length; i++) checkVector(b[i], n, `${what}.buffers[${i}]`, false);
+    for (let i = 0; i < k; i++) {
+      const sv = b[3 + i] as number[],
+        yv = b[3 + k + i] as number[];
+      let ys = 0;
+      for (let j = 0; j < n; j++) ys += sv[j]! * yv[j]!;
+      if (!(ys > 0) || !Number.isFinite(1 / ys)) {
+        throw new JetfitError(`${what}.buffers[${3 + i}], [${3 + k + i}]: a curvature pair with yᵀs = ${ys}; expected yᵀs > 0`);
+      }
+    }
+  },
+};
