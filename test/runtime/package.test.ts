@@ -1,7 +1,7 @@
 // The packed package, installed into a fresh project, trains from Node ESM and from
 // CommonJS require() with the same result, within the size budget.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -65,11 +65,15 @@ afterAll(async () => {
 });
 
 it('the tarball is small and ships the .wasm builds and type declarations', async () => {
-  // a guard against shipping something by accident (tests, sources, maps), not a target: 243 KB today (the two .wasm
+  // a guard against shipping something by accident (tests, sources, maps), not a target: 225 KB today (the two .wasm
   // builds and the inline one ~145 KB; the optimizers, geometry, conditions, plots and threads the rest)
   expect((await stat(tarball)).size).toBeLessThan(256 * 1024);
-  const files = await readdir(join(dir, 'node_modules', 'jetfit', 'dist'));
+  const shipped = join(dir, 'node_modules', 'jetfit', 'dist');
+  const files = await readdir(shipped);
   expect(files).toEqual(expect.arrayContaining(['jetfit.wasm', 'jetfit-relaxed.wasm', 'index.js', 'index.d.ts']));
+  // the JavaScript ships without comments (build:ts), the declarations keep the JSDoc editors show
+  expect(await readFile(join(shipped, 'engine', 'mlp.js'), 'utf8')).not.toContain('/**');
+  expect(await readFile(join(shipped, 'engine', 'mlp.d.ts'), 'utf8')).toContain('/**');
 });
 
 it('trains from ESM and from CommonJS, with the same result', async () => {
