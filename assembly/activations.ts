@@ -15,10 +15,13 @@ export { ACT_IDENTITY, ACT_TANH, ACT_SIN, ACT_SIGMOID, ACT_SOFTPLUS, ACT_SILU, A
 // at every use in a loop (see vmath.ts).
 const C32 = memory.data<f32>([1, 1, 1, 1, -2, -2, -2, -2, 4, 4, 4, 4, 6, 6, 6, 6], 16);
 const C64 = memory.data<f64>([1, 1, -2, -2, 4, 4, 6, 6], 16);
-const ONE: usize = 0, MINUS_TWO: usize = 16, FOUR: usize = 32, SIX: usize = 48;
+const ONE: usize = 0,
+  MINUS_TWO: usize = 16,
+  FOUR: usize = 32,
+  SIX: usize = 48;
 // @ts-ignore: decorator
 @inline function c<T>(offset: usize): v128 {
-  return v128.load(sizeof<T>() == 4 ? C32 + offset : C64 + offset);
+  return v128.load(sizeof<T>() === 4 ? C32 + offset : C64 + offset);
 }
 
 // @ts-ignore: decorator
@@ -41,9 +44,10 @@ function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
     const ax = v128.abs<T>(z);
     const x = vexpClamp<T>(v128.mul<T>(ax, c<T>(MINUS_TWO)));
     const t = vexpArgument<T>(x);
-    const s = vpow2<T>(t), q = vexpm1Reduced<T>(x, t);
+    const s = vpow2<T>(t),
+      q = vexpm1Reduced<T>(x, t);
     const e = vfma<T>(s, q, s);
-    const em = vfma<T>(s, q, v128.sub<T>(s, c<T>(ONE)));    // e - 1, exact where it is small
+    const em = vfma<T>(s, q, v128.sub<T>(s, c<T>(ONE))); // e - 1, exact where it is small
     const d = v128.div<T>(c<T>(ONE), v128.add<T>(c<T>(ONE), e));
     const th = v128.or(v128.mul<T>(v128.neg<T>(em), d), v128.xor(z, ax)); // sign of z
     put(A, o, th);
@@ -61,7 +65,8 @@ function tanhBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
 
 function sigmoidBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), six = vsplat<T>(6.0);
+  const one = vsplat<T>(1.0),
+    six = vsplat<T>(6.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const e = vexp<T>(v128.neg<T>(v128.load(Z + o)));
@@ -83,7 +88,10 @@ function sigmoidBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n:
 // silu(z) = z σ(z); the k-th derivative of z·g is z g^(k) + k g^(k-1).
 function siluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), two = vsplat<T>(2.0), three = vsplat<T>(3.0), six = vsplat<T>(6.0);
+  const one = vsplat<T>(1.0),
+    two = vsplat<T>(2.0),
+    three = vsplat<T>(3.0),
+    six = vsplat<T>(6.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
@@ -110,10 +118,19 @@ function siluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
 // by Faà di Bruno (τk = tanh^(k) at u), then the product rule as for silu.
 function geluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const c = 0.7978845608028654, a = 0.044715;
-  const one = vsplat<T>(1.0), half = vsplat<T>(0.5), two = vsplat<T>(2.0), three = vsplat<T>(3.0);
-  const mtwo = vsplat<T>(-2.0), six = vsplat<T>(6.0), four = vsplat<T>(4.0);
-  const vc = vsplat<T>(c), vca3 = vsplat<T>(3.0 * a * c), vca6 = vsplat<T>(6.0 * a * c), va = vsplat<T>(a);
+  const c = 0.7978845608028654,
+    a = 0.044715;
+  const one = vsplat<T>(1.0),
+    half = vsplat<T>(0.5),
+    two = vsplat<T>(2.0),
+    three = vsplat<T>(3.0);
+  const mtwo = vsplat<T>(-2.0),
+    six = vsplat<T>(6.0),
+    four = vsplat<T>(4.0);
+  const vc = vsplat<T>(c),
+    vca3 = vsplat<T>(3.0 * a * c),
+    vca6 = vsplat<T>(6.0 * a * c),
+    va = vsplat<T>(a);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
@@ -123,8 +140,8 @@ function geluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
     const g = v128.div<T>(one, v128.add<T>(one, e)); // σ(2u)
     put(A, o, v128.mul<T>(z, g));
     if (order >= 1) {
-      const gc = v128.mul<T>(e, g);                   // 1 - σ(2u)
-      const t = v128.sub<T>(g, gc);                   // tanh u
+      const gc = v128.mul<T>(e, g); // 1 - σ(2u)
+      const t = v128.sub<T>(g, gc); // tanh u
       const tau1 = v128.mul<T>(four, v128.mul<T>(g, gc));
       const u1 = vfma<T>(vca3, z2, vc);
       const g1 = v128.mul<T>(half, v128.mul<T>(tau1, u1));
@@ -150,10 +167,11 @@ function geluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i3
 
 function identityBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), zero = vsplat<T>(0.0);
+  const one = vsplat<T>(1.0),
+    zero = vsplat<T>(0.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
-    if (A != Z) put(A, o, v128.load(Z + o));
+    if (A !== Z) put(A, o, v128.load(Z + o));
     if (order >= 1) put(S1, o, one);
     if (order >= 2) put(S2, o, zero);
     if (order >= 3) put(S3, o, zero);
@@ -163,7 +181,8 @@ function identityBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n
 // ReLU: s'' = s''' = 0 almost everywhere; the engine refuses second-order jets through it.
 function reluBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   const L = lanes<T>();
-  const one = vsplat<T>(1.0), zero = vsplat<T>(0.0);
+  const one = vsplat<T>(1.0),
+    zero = vsplat<T>(0.0);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const z = v128.load(Z + o);
@@ -182,8 +201,13 @@ function sinBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32
     const o = <usize>i * S;
     const z = load<T>(Z + o);
     let s: T, c: T;
-    if (sizeof<T>() == 4) { s = <T>Mathf.sin(<f32>z); c = <T>Mathf.cos(<f32>z); }
-    else { s = <T>Math.sin(<f64>z); c = <T>Math.cos(<f64>z); }
+    if (sizeof<T>() === 4) {
+      s = <T>Mathf.sin(<f32>z);
+      c = <T>Mathf.cos(<f32>z);
+    } else {
+      s = <T>Math.sin(<f64>z);
+      c = <T>Math.cos(<f64>z);
+    }
     store<T>(A + o, s);
     if (order >= 1) store<T>(S1 + o, c);
     if (order >= 2) store<T>(S2 + o, -s);
@@ -198,7 +222,7 @@ function softplusBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n
     const z = load<T>(Z + o);
     let sp: T, g: T;
     // softplus(z) = max(z, 0) + log1p(e^{-|z|}), stable for every z.
-    if (sizeof<T>() == 4) {
+    if (sizeof<T>() === 4) {
       const e = Mathf.exp(-Mathf.abs(<f32>z));
       sp = <T>(Mathf.max(<f32>z, 0) + <f32>Math.log1p(<f64>e));
       g = <T>(z >= 0 ? 1 / (1 + e) : e / (1 + e));
@@ -219,13 +243,28 @@ function softplusBlock<T>(Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n
 
 export function activate<T>(act: i32, Z: usize, A: usize, S1: usize, S2: usize, S3: usize, n: i32, order: i32): void {
   switch (act) {
-    case ACT_TANH: tanhBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_SIN: sinBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_SIGMOID: sigmoidBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_SOFTPLUS: softplusBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_SILU: siluBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_GELU: geluBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    case ACT_RELU: reluBlock<T>(Z, A, S1, S2, S3, n, order); break;
-    default: identityBlock<T>(Z, A, S1, S2, S3, n, order);
+    case ACT_TANH:
+      tanhBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_SIN:
+      sinBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_SIGMOID:
+      sigmoidBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_SOFTPLUS:
+      softplusBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_SILU:
+      siluBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_GELU:
+      geluBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    case ACT_RELU:
+      reluBlock<T>(Z, A, S1, S2, S3, n, order);
+      break;
+    default:
+      identityBlock<T>(Z, A, S1, S2, S3, n, order);
   }
 }

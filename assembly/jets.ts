@@ -7,7 +7,7 @@
 // multiple of the lane count). Z* are pre-activation blocks, A* post-activation,
 // S1..S3 the activation derivatives at the value block, G* cotangents. Each forward rule
 // is followed by its adjoint.
-import { lanes, vfma, vsplat } from './simd';
+import { lanes, vfma } from './simd';
 
 // Forward, direction d: da = s' dz; with a Laplacian block also lap += s'' dz².
 export function forwardDirection<T>(Ad: usize, Zd: usize, S1: usize, S2: usize, Alap: usize, n: i32): void {
@@ -23,13 +23,14 @@ export function forwardDirection<T>(Ad: usize, Zd: usize, S1: usize, S2: usize, 
 // Backward, direction d (in place; G0 already holds s' ā):
 //   z̄ += s'' dz_d da'̄_d (+ s''' dz_d² lap'̄)
 //   dz̄_d = s' da'̄_d (+ 2 s'' dz_d lap'̄)
-export function backwardDirection<T>(G0: usize, Gd: usize, Zd: usize, S1: usize, S2: usize, S3: usize,
-                                     Glap: usize, n: i32): void {
+export function backwardDirection<T>(G0: usize, Gd: usize, Zd: usize, S1: usize, S2: usize, S3: usize, Glap: usize, n: i32): void {
   const L = lanes<T>();
   if (Glap) {
     for (let i = 0; i < n; i += L) {
       const o = <usize>i * sizeof<T>();
-      const zd = v128.load(Zd + o), gd = v128.load(Gd + o), gl = v128.load(Glap + o);
+      const zd = v128.load(Zd + o),
+        gd = v128.load(Gd + o),
+        gl = v128.load(Glap + o);
       const s2 = v128.load(S2 + o);
       const inner = vfma<T>(v128.mul<T>(v128.load(S3 + o), zd), gl, v128.mul<T>(s2, gd));
       v128.store(G0 + o, vfma<T>(zd, inner, v128.load(G0 + o)));
@@ -38,7 +39,8 @@ export function backwardDirection<T>(G0: usize, Gd: usize, Zd: usize, S1: usize,
   } else {
     for (let i = 0; i < n; i += L) {
       const o = <usize>i * sizeof<T>();
-      const zd = v128.load(Zd + o), gd = v128.load(Gd + o);
+      const zd = v128.load(Zd + o),
+        gd = v128.load(Gd + o);
       v128.store(G0 + o, vfma<T>(v128.mul<T>(v128.load(S2 + o), zd), gd, v128.load(G0 + o)));
       v128.store(Gd + o, v128.mul<T>(v128.load(S1 + o), gd));
     }
@@ -58,13 +60,26 @@ export function forwardPair<T>(Aq: usize, Za: usize, Zb: usize, Zq: usize, S1: u
 // Backward, pair q = (a, b) (in place; after the directions):
 //   z̄ += (s''' dz_a dz_b + s'' ddz_q) dda'̄_q;  dz̄_a += s'' dz_b dda'̄_q;  dz̄_b += s'' dz_a dda'̄_q
 //   ddz̄_q = s' dda'̄_q
-export function backwardPair<T>(G0: usize, Ga: usize, Gb: usize, Gq: usize, Za: usize, Zb: usize, Zq: usize,
-                                S1: usize, S2: usize, S3: usize, n: i32): void {
+export function backwardPair<T>(
+  G0: usize,
+  Ga: usize,
+  Gb: usize,
+  Gq: usize,
+  Za: usize,
+  Zb: usize,
+  Zq: usize,
+  S1: usize,
+  S2: usize,
+  S3: usize,
+  n: i32,
+): void {
   const L = lanes<T>();
-  const same = Ga == Gb;
+  const same = Ga === Gb;
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
-    const za = v128.load(Za + o), zb = v128.load(Zb + o), gq = v128.load(Gq + o);
+    const za = v128.load(Za + o),
+      zb = v128.load(Zb + o),
+      gq = v128.load(Gq + o);
     const s2 = v128.load(S2 + o);
     const w = vfma<T>(v128.mul<T>(v128.load(S3 + o), za), zb, v128.mul<T>(s2, v128.load(Zq + o)));
     v128.store(G0 + o, vfma<T>(w, gq, v128.load(G0 + o)));
@@ -101,8 +116,7 @@ export function backwardLaplacian<T>(G0: usize, Glap: usize, Zlap: usize, S1: us
 
 // Reverse mode, adjoint of g = s' ⊙ h for one output (see mlp-reverse.ts), in one pass:
 //   z̄ (= or +=) s'' ⊙ h ⊙ ḡ,   h̄ = s' ⊙ ḡ
-export function adjointOfScaling<T>(Zbar: usize, Hbar: usize, S1: usize, S2: usize, H: usize, Gbar: usize,
-                                   n: i32, accumulate: bool): void {
+export function adjointOfScaling<T>(Zbar: usize, Hbar: usize, S1: usize, S2: usize, H: usize, Gbar: usize, n: i32, accumulate: bool): void {
   const L = lanes<T>();
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();

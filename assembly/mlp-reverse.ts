@@ -18,19 +18,53 @@ import { columnSums, multiplyAddColumnSums } from './reductions';
 import { transpose } from './transpose';
 import { activate } from './activations';
 import { multiply, adjointOfScaling } from './jets';
-import { H_LAYERS, H_BATCH, H_DIRS, H_KEEP, H_ACCUMULATE, H_X, H_G0, H_G1, H_OUTPUTS, H_JAC, H_YBAR,
-         H_SCRATCH2, L_IN, L_OUT, L_IN_REAL, L_ACT, L_W, L_B, L_WT, L_Z, L_A, L_S1, L_S2, L_WBAR, L_BBAR,
-         L_G, L_H, word, ptr, layerWord as lw, layerPtr as lp } from './plan';
+import {
+  H_LAYERS,
+  H_BATCH,
+  H_DIRS,
+  H_KEEP,
+  H_ACCUMULATE,
+  H_X,
+  H_G0,
+  H_G1,
+  H_OUTPUTS,
+  H_JAC,
+  H_YBAR,
+  H_SCRATCH2,
+  L_IN,
+  L_OUT,
+  L_IN_REAL,
+  L_ACT,
+  L_W,
+  L_B,
+  L_WT,
+  L_Z,
+  L_A,
+  L_S1,
+  L_S2,
+  L_WBAR,
+  L_BBAR,
+  L_G,
+  L_H,
+  word,
+  ptr,
+  layerWord as lw,
+  layerPtr as lp,
+} from './plan';
 
 export function forwardReverse<T>(plan: usize): void {
   const S = <usize>sizeof<T>();
-  const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH), m = word(plan, H_OUTPUTS);
+  const layers = word(plan, H_LAYERS),
+    B = word(plan, H_BATCH),
+    m = word(plan, H_OUTPUTS);
   const jacobian = word(plan, H_DIRS) > 0;
   const order = (jacobian ? 1 : 0) + word(plan, H_KEEP);
   let Aprev = ptr(plan, H_X);
   for (let l = 0; l < layers; l++) {
-    const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
-    const Wt = lp(plan, l, L_WT), Z = lp(plan, l, L_Z);
+    const inP = lw(plan, l, L_IN),
+      outP = lw(plan, l, L_OUT);
+    const Wt = lp(plan, l, L_WT),
+      Z = lp(plan, l, L_Z);
     transpose<T>(Wt, lp(plan, l, L_W), outP, inP);
     forwardProduct<T>(Aprev, Wt, Z, B, inP, outP, GEMM_BIAS, lp(plan, l, L_B));
     if (l < layers - 1) {
@@ -54,7 +88,8 @@ export function forwardReverse<T>(plan: usize): void {
     const outP = lw(plan, l, L_OUT);
     inP = lw(plan, l, L_IN);
     const n = B * outP;
-    const g = lp(plan, l, L_G), S1 = lp(plan, l, L_S1);
+    const g = lp(plan, l, L_G),
+      S1 = lp(plan, l, L_S1);
     for (let k = 0; k < m; k++) multiply<T>(g + <usize>k * <usize>n * S, S1, h + <usize>k * <usize>n * S, n);
     h = l > 0 ? lp(plan, l - 1, L_H) : ptr(plan, H_JAC);
     inputAdjoint<T>(g, lp(plan, l, L_W), h, m * B, inP, outP);
@@ -63,20 +98,27 @@ export function forwardReverse<T>(plan: usize): void {
 
 export function backwardReverse<T>(plan: usize): void {
   const S = <usize>sizeof<T>();
-  const layers = word(plan, H_LAYERS), B = word(plan, H_BATCH), m = word(plan, H_OUTPUTS);
+  const layers = word(plan, H_LAYERS),
+    B = word(plan, H_BATCH),
+    m = word(plan, H_OUTPUTS);
   const jacobian = word(plan, H_DIRS) > 0;
-  const accumulate = word(plan, H_ACCUMULATE) != 0;
+  const accumulate = word(plan, H_ACCUMULATE) !== 0;
   const first = accumulate ? GEMM_ACCUMULATE : GEMM_OVERWRITE;
   const last = layers - 1;
-  let ping = ptr(plan, H_G0), pong = ptr(plan, H_G1);
+  let ping = ptr(plan, H_G0),
+    pong = ptr(plan, H_G1);
   const gbar = ptr(plan, H_SCRATCH2);
   if (jacobian) {
     // Adjoint of the input-gradient pass, from the input up: h̄_{-1} = J̄.
     for (let l = 0; l < last; l++) {
-      const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
+      const inP = lw(plan, l, L_IN),
+        outP = lw(plan, l, L_OUT);
       const n = B * outP;
-      const g = lp(plan, l, L_G), h = lp(plan, l, L_H), Z = lp(plan, l, L_Z);
-      const S1 = lp(plan, l, L_S1), S2 = lp(plan, l, L_S2);
+      const g = lp(plan, l, L_G),
+        h = lp(plan, l, L_H),
+        Z = lp(plan, l, L_Z);
+      const S1 = lp(plan, l, L_S1),
+        S2 = lp(plan, l, L_S2);
       // h_{l-1} = W_lᵀ g_l:  W̄_l += g_lᵀ h̄_{l-1},  ḡ_l = h̄_{l-1} W_lᵀ
       weightGradient<T>(g, ping, lp(plan, l, L_WBAR), m * B, inP, outP, first);
       forwardProduct<T>(ping, lp(plan, l, L_WT), gbar, m * B, inP, outP, GEMM_OVERWRITE, 0);
@@ -85,10 +127,13 @@ export function backwardReverse<T>(plan: usize): void {
         const o = <usize>k * <usize>n * S;
         adjointOfScaling<T>(Z, pong + o, S1, S2, h + o, gbar + o, n, k > 0);
       }
-      const t = ping; ping = pong; pong = t;
+      const t = ping;
+      ping = pong;
+      pong = t;
     }
     // h_{L-1} = row k of W_L:  W̄_L[k] = Σ_points h̄_{L-1}^{(k)}
-    const inP = lw(plan, last, L_IN), outP = lw(plan, last, L_OUT);
+    const inP = lw(plan, last, L_IN),
+      outP = lw(plan, last, L_OUT);
     const Wbar = lp(plan, last, L_WBAR);
     for (let k = 0; k < outP; k++) {
       const row = Wbar + <usize>k * <usize>inP * S;
@@ -100,8 +145,9 @@ export function backwardReverse<T>(plan: usize): void {
   const wmode = jacobian ? GEMM_ACCUMULATE : first;
   let zbar = ptr(plan, H_YBAR);
   for (let l = last; l >= 0; l--) {
-    const inP = lw(plan, l, L_IN), outP = lw(plan, l, L_OUT);
-    const n = B * outP;
+    const inP = lw(plan, l, L_IN),
+      outP = lw(plan, l, L_OUT);
+    const _n = B * outP;
     if (l < last) {
       const Z = lp(plan, l, L_Z);
       // z̄_l (+)= s' ⊙ ā_l, with the bias gradient summed in the same pass
@@ -115,12 +161,15 @@ export function backwardReverse<T>(plan: usize): void {
     if (l > 0) {
       const inReal = lw(plan, l, L_IN_REAL);
       const Wbar = lp(plan, l, L_WBAR);
-      if (inReal < inP) for (let o = 0; o < outP; o++) {
-        memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
-      }
+      if (inReal < inP)
+        for (let o = 0; o < outP; o++) {
+          memory.fill(Wbar + (<usize>o * <usize>inP + <usize>inReal) * S, 0, <usize>(inP - inReal) * S);
+        }
       // ā_{l-1} = z̄_l W_l
       inputAdjoint<T>(zbar, lp(plan, l, L_W), pong, B, inP, outP);
-      const t = ping; ping = pong; pong = t;
+      const t = ping;
+      ping = pong;
+      pong = t;
     }
   }
 }

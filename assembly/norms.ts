@@ -8,7 +8,8 @@ import { lanes } from './simd';
 
 export function maxAbs<T>(X: usize, n: i32): f64 {
   const L = lanes<T>();
-  let m0 = v128.splat<T>(<T>0), m1 = m0;
+  let m0 = v128.splat<T>(<T>0),
+    m1 = m0;
   let i = 0;
   // two accumulators, so that consecutive maxima do not wait on each other
   for (; i + 2 * L <= n; i += 2 * L) {
@@ -18,7 +19,7 @@ export function maxAbs<T>(X: usize, n: i32): f64 {
   }
   if (i < n) m0 = v128.max<T>(m0, v128.abs<T>(v128.load(X + <usize>i * sizeof<T>())));
   const m = v128.max<T>(m0, m1);
-  if (sizeof<T>() == 4) {
+  if (sizeof<T>() === 4) {
     return <f64>max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
   }
   return max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));

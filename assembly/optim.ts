@@ -9,12 +9,30 @@ import { lanes, vfma, vsplat } from './simd';
 // p = p (1 - decay) - step · m / (√v · root + eps), with g = G + l2 · p.
 // step = lr / (1 - b1^t), root = 1 / √(1 - b2^t); decay = lr · wd for AdamW (else 0),
 // l2 = wd for Adam's coupled weight decay (else 0).
-export function adam<T>(P: usize, G: usize, M: usize, V: usize, n: i32, step: f64, root: f64,
-                        b1: f64, b2: f64, eps: f64, decay: f64, l2: f64): void {
+export function adam<T>(
+  P: usize,
+  G: usize,
+  M: usize,
+  V: usize,
+  n: i32,
+  step: f64,
+  root: f64,
+  b1: f64,
+  b2: f64,
+  eps: f64,
+  decay: f64,
+  l2: f64,
+): void {
   const L = lanes<T>();
-  const vb1 = vsplat<T>(b1), vc1 = vsplat<T>(1 - b1), vb2 = vsplat<T>(b2), vc2 = vsplat<T>(1 - b2);
-  const vstep = vsplat<T>(step), vroot = vsplat<T>(root), veps = vsplat<T>(eps);
-  const vkeep = vsplat<T>(1 - decay), vl2 = vsplat<T>(l2);
+  const vb1 = vsplat<T>(b1),
+    vc1 = vsplat<T>(1 - b1),
+    vb2 = vsplat<T>(b2),
+    vc2 = vsplat<T>(1 - b2);
+  const vstep = vsplat<T>(step),
+    vroot = vsplat<T>(root),
+    veps = vsplat<T>(eps);
+  const vkeep = vsplat<T>(1 - decay),
+    vl2 = vsplat<T>(l2);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const p = v128.load(P + o);
@@ -32,13 +50,15 @@ export function adam<T>(P: usize, G: usize, M: usize, V: usize, n: i32, step: f6
 // p -= lr (nesterov ? d + mu u : u); without momentum p -= lr d.
 export function sgd<T>(P: usize, G: usize, U: usize, n: i32, lr: f64, mu: f64, nesterov: i32, wd: f64): void {
   const L = lanes<T>();
-  const vlr = vsplat<T>(lr), vmu = vsplat<T>(mu), vwd = vsplat<T>(wd);
+  const vlr = vsplat<T>(lr),
+    vmu = vsplat<T>(mu),
+    vwd = vsplat<T>(wd);
   for (let i = 0; i < n; i += L) {
     const o = <usize>i * sizeof<T>();
     const p = v128.load(P + o);
     const d = vfma<T>(vwd, p, v128.load(G + o));
     let step = d;
-    if (mu != 0) {
+    if (mu !== 0) {
       const u = vfma<T>(vmu, v128.load(U + o), d);
       v128.store(U + o, u);
       step = nesterov ? vfma<T>(vmu, u, d) : u;

@@ -13,14 +13,27 @@
 import { lanes, vfma, vsplat } from './simd';
 
 // J[p][W][o][i] = Σ_k G[k][p][o] · Aprev[k][p][i];  J[p][b][o] = G[0][p][o].
-export function layerRows<T>(G: usize, Aprev: usize, K: i32, B: i32, inP: i32, inReal: i32, outP: i32,
-                             J: usize, stride: usize, wOff: usize, bOff: usize): void {
+export function layerRows<T>(
+  G: usize,
+  Aprev: usize,
+  K: i32,
+  B: i32,
+  inP: i32,
+  inReal: i32,
+  outP: i32,
+  J: usize,
+  stride: usize,
+  wOff: usize,
+  bOff: usize,
+): void {
   const L = lanes<T>();
   const S = <usize>sizeof<T>();
-  const gBlock = <usize>B * <usize>outP * S, aBlock = <usize>B * <usize>inP * S;
+  const gBlock = <usize>B * <usize>outP * S,
+    aBlock = <usize>B * <usize>inP * S;
   for (let p = 0; p < B; p++) {
     const row = J + <usize>p * stride;
-    const g = G + <usize>p * <usize>outP * S, a = Aprev + <usize>p * <usize>inP * S;
+    const g = G + <usize>p * <usize>outP * S,
+      a = Aprev + <usize>p * <usize>inP * S;
     for (let o = 0; o < outP; o++) {
       const dst = row + wOff + <usize>o * <usize>inP * S;
       for (let i = 0; i < inP; i += L) {
@@ -41,20 +54,32 @@ export function layerRows<T>(G: usize, Aprev: usize, K: i32, B: i32, inP: i32, i
 // The first layer: its input jets are x (value block) and the constant seeds e_d (block
 // 1 + d is 1 at input dirs[d]), which are never stored: J[p][W][o][i] = G[0][p][o]·x[p][i]
 // + Σ_d [i = dirs[d]] G[1+d][p][o]. dirs is nd u32 input indices.
-export function firstLayerRows<T>(G: usize, X: usize, B: i32, inP: i32, outP: i32, nd: i32, dirs: usize,
-                                  J: usize, stride: usize, wOff: usize, bOff: usize): void {
+export function firstLayerRows<T>(
+  G: usize,
+  X: usize,
+  B: i32,
+  inP: i32,
+  outP: i32,
+  nd: i32,
+  dirs: usize,
+  J: usize,
+  stride: usize,
+  wOff: usize,
+  bOff: usize,
+): void {
   const L = lanes<T>();
   const S = <usize>sizeof<T>();
   const gBlock = <usize>B * <usize>outP * S;
   for (let p = 0; p < B; p++) {
     const row = J + <usize>p * stride;
-    const g = G + <usize>p * <usize>outP * S, x = X + <usize>p * <usize>inP * S;
+    const g = G + <usize>p * <usize>outP * S,
+      x = X + <usize>p * <usize>inP * S;
     for (let o = 0; o < outP; o++) {
       const dst = row + wOff + <usize>o * <usize>inP * S;
       const g0 = v128.splat<T>(load<T>(g + <usize>o * S));
       for (let i = 0; i < inP; i += L) v128.store(dst + <usize>i * S, v128.mul<T>(g0, v128.load(x + <usize>i * S)));
       for (let d = 0; d < nd; d++) {
-        const at = dst + <usize>load<u32>(dirs + (<usize>d << 2)) * S;
+        const at = dst + <usize>load<u32>(dirs + ((<usize>d) << 2)) * S;
         store<T>(at, load<T>(at) + load<T>(g + <usize>(1 + d) * gBlock + <usize>o * S));
       }
       store<T>(row + bOff + <usize>o * S, load<T>(g + <usize>o * S));

@@ -10,11 +10,15 @@ import { lanes } from './simd';
 // 4×4 for f32, 2×2 for f64, in registers.
 // @ts-ignore: decorator
 @inline export function transposeBlock<T>(src: usize, ss: usize, dst: usize, ds: usize): void {
-  const a0 = v128.load(src), a1 = v128.load(src + ss);
-  if (sizeof<T>() == 4) {
-    const a2 = v128.load(src + 2 * ss), a3 = v128.load(src + 3 * ss);
-    const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
-    const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
+  const a0 = v128.load(src),
+    a1 = v128.load(src + ss);
+  if (sizeof<T>() === 4) {
+    const a2 = v128.load(src + 2 * ss),
+      a3 = v128.load(src + 3 * ss);
+    const t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5),
+      t1 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5),
+      t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
     v128.store(dst, v128.shuffle<i64>(t0, t2, 0, 2));
     v128.store(dst + ds, v128.shuffle<i64>(t0, t2, 1, 3));
     v128.store(dst + 2 * ds, v128.shuffle<i64>(t1, t3, 0, 2));
@@ -32,8 +36,9 @@ import { lanes } from './simd';
 export function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
   const S = <usize>sizeof<T>();
   const L = lanes<T>();
-  if (rows % L == 0 && cols % L == 0) {
-    const ls = <usize>cols * S, ld = <usize>rows * S;
+  if (rows % L === 0 && cols % L === 0) {
+    const ls = <usize>cols * S,
+      ld = <usize>rows * S;
     for (let r = 0; r < rows; r += L) {
       for (let c = 0; c < cols; c += L) {
         transposeBlock<T>(src + <usize>r * ls + <usize>c * S, ls, dst + <usize>c * ld + <usize>r * S, ld);

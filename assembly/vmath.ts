@@ -17,6 +17,7 @@
 import { vfma } from './simd';
 
 // The constants, each repeated across a v128 (f32: 4 lanes, f64: 2), at 16-byte offsets.
+// biome-ignore format: a table of vector lanes, one constant a row
 const F32 = memory.data<f32>([
   -87.3, -87.3, -87.3, -87.3, 88.0, 88.0, 88.0, 88.0,                        // 0, 16: clamp
   12582912.0, 12582912.0, 12582912.0, 12582912.0,                            // 32: 1.5·2^23
@@ -30,6 +31,7 @@ const F32 = memory.data<f32>([
   1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
   5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,        // 176
 ], 16);
+// biome-ignore format: a table of vector lanes, one constant a row
 const F64 = memory.data<f64>([
   -708.0, -708.0, 709.0, 709.0,                                              // 0, 16: clamp
   6755399441055744.0, 6755399441055744.0,                                    // 32: 1.5·2^52
@@ -44,12 +46,12 @@ const F64 = memory.data<f64>([
   2.27265548208155028766e-1, 2.27265548208155028766e-1,
   2.00000000000000000009e0, 2.00000000000000000009e0,                        // 192
 ], 16);
-const EXPONENT32 = memory.data<i32>([0x4B400000 - 127, 0x4B400000 - 127, 0x4B400000 - 127, 0x4B400000 - 127], 16);
+const EXPONENT32 = memory.data<i32>([0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127], 16);
 const EXPONENT64 = memory.data<i64>([0x4338000000000000 - 1023, 0x4338000000000000 - 1023], 16);
 
 // @ts-ignore: decorator
 @inline function k<T>(offset: usize): v128 {
-  return v128.load(sizeof<T>() == 4 ? F32 + offset : F64 + offset);
+  return v128.load(sizeof<T>() === 4 ? F32 + offset : F64 + offset);
 }
 
 /** x clamped to where 2^n stays a normal number (NaN passes through) */
@@ -69,7 +71,7 @@ const EXPONENT64 = memory.data<i64>([0x4338000000000000 - 1023, 0x43380000000000
 @inline export function vexpm1Reduced<T>(x: v128, t: v128): v128 {
   const n = v128.sub<T>(t, k<T>(32));
   let r = v128.sub<T>(x, v128.mul<T>(n, k<T>(64)));
-  if (sizeof<T>() == 4) {
+  if (sizeof<T>() === 4) {
     r = v128.sub<T>(r, v128.mul<T>(n, k<T>(80)));
     let p = k<T>(96);
     p = vfma<T>(p, r, k<T>(112));
@@ -96,7 +98,7 @@ const EXPONENT64 = memory.data<i64>([0x4338000000000000 - 1023, 0x43380000000000
 /** 2^n from vexpArgument's result */
 // @ts-ignore: decorator
 @inline export function vpow2<T>(t: v128): v128 {
-  if (sizeof<T>() == 4) return i32x4.shl(i32x4.sub(t, v128.load(EXPONENT32)), 23);
+  if (sizeof<T>() === 4) return i32x4.shl(i32x4.sub(t, v128.load(EXPONENT32)), 23);
   return i64x2.shl(i64x2.sub(t, v128.load(EXPONENT64)), 52);
 }
 

@@ -26,43 +26,60 @@ import { tile1x1 } from './tile-1x1-strided';
 import { tileStrip1, tileStrip2 } from './tile-mr-packed';
 
 /** Strides sam, sak, ldb, ldc are in elements. See the file comment for the contract. */
-export function gemm<T>(A: usize, sam: i32, sak: i32, B: usize, ldb: i32, C: usize, ldc: i32,
-                        M: i32, N: i32, K: i32, mode: i32, bias: usize): void {
+export function gemm<T>(
+  A: usize,
+  sam: i32,
+  sak: i32,
+  B: usize,
+  ldb: i32,
+  C: usize,
+  ldc: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  mode: i32,
+  bias: usize,
+): void {
   const S = <usize>sizeof<T>();
   const L = lanes<T>();
-  const bsam = <usize>sam * S, bsak = <usize>sak * S, bldb = <usize>ldb * S, bldc = <usize>ldc * S;
-  if (K == 0) {
+  const bsam = <usize>sam * S,
+    bsak = <usize>sak * S,
+    bldb = <usize>ldb * S,
+    bldc = <usize>ldc * S;
+  if (K === 0) {
     // An empty reduction still defines C (zero or bias) unless accumulating.
-    if (mode != 0) for (let i = 0; i < M; i++) {
-      const row = C + <usize>i * bldc;
-      for (let j = 0; j < N; j += L) {
-        v128.store(row + <usize>j * S, mode == 2 ? v128.load(bias + <usize>j * S) : v128.splat<T>(<T>0));
+    if (mode !== 0)
+      for (let i = 0; i < M; i++) {
+        const row = C + <usize>i * bldc;
+        for (let j = 0; j < N; j += L) {
+          v128.store(row + <usize>j * S, mode === 2 ? v128.load(bias + <usize>j * S) : v128.splat<T>(<T>0));
+        }
       }
-    }
     return;
   }
-  const N2 = N - N % (2 * L);
-  const transposedA = sam == 1 && sak != 1;
+  const N2 = N - (N % (2 * L));
+  const transposedA = sam === 1 && sak !== 1;
   // Pack when there are enough tiles to reuse the copies and the strips fit the workspace;
   // for Aᵀ·B only where rows are long enough to thrash L1 (see Packing).
   let kcMax = KC;
   // (f64 rows of exactly 512 B, the 64-wide layers, are still faster in place)
-  const longRows: usize = sizeof<T>() == 4 ? 512 : 513;
+  const longRows: usize = sizeof<T>() === 4 ? 512 : 513;
   const packed = M >= 8 && (bldb >= longRows || !transposedA) && <usize>N * S * 16 <= WORKSPACE;
   if (packed) kcMax = min(kcMax, <i32>(WORKSPACE / (<usize>N * S)));
   // rows of A in the packed tiles, and how many are packed at a time
-  const Mp = packed ? M - M % MR : 0;
-  const MC = <i32>(WORKSPACE / (<usize>kcMax * S)) / MR * MR;
+  const Mp = packed ? M - (M % MR) : 0;
+  const MC = (<i32>(WORKSPACE / (<usize>kcMax * S)) / MR) * MR;
   for (let k0 = 0; k0 < K; k0 += kcMax) {
     const kc = min(kcMax, K - k0);
-    const init = k0 == 0 ? mode : 0;
+    const init = k0 === 0 ? mode : 0;
     const Ak = A + <usize>k0 * bsak;
     const Bk = B + <usize>k0 * bldb;
     if (packed) packB<T>(packedB, Bk, bldb, kc, N, N2);
     // Tile (i, j) reads B at Bt + j·tb with row stride ldb2 (two vectors wide) or ldb1.
     const Bt = packed ? packedB : Bk;
     const tb = packed ? <usize>kc * S : S;
-    const ldb2 = packed ? <usize>(2 * L) * S : bldb, ldb1 = packed ? <usize>L * S : bldb;
+    const ldb2 = packed ? <usize>(2 * L) * S : bldb,
+      ldb1 = packed ? <usize>L * S : bldb;
     for (let i0 = 0; i0 < Mp; i0 += MC) {
       const mc = min(MC, Mp - i0);
       packAStrips<T>(packedA, Ak + <usize>i0 * bsam, bsam, bsak, kc, mc);

@@ -45,37 +45,42 @@ export function packB<T>(dst: usize, B: usize, bldb: usize, kc: i32, N: i32, N2:
 // MR rows: strip s at dst + s·MR·kc·S, element (r, k) of it at (MR·k + r)·S.
 export function packAStrips<T>(dst: usize, A: usize, bsam: usize, bsak: usize, kc: i32, mc: i32): void {
   const S = <usize>sizeof<T>();
-  if (bsam == S) {
+  if (bsam === S) {
     // Aᵀ: the MR rows of a k are contiguous
     for (let i = 0; i < mc; i += MR) {
-      let d = dst + <usize>i * <usize>kc * S, src = A + <usize>i * S;
+      let d = dst + <usize>i * <usize>kc * S,
+        src = A + <usize>i * S;
       for (let k = 0; k < kc; k++) {
         v128.store(d, v128.load(src));
-        if (sizeof<T>() == 8) v128.store(d, v128.load(src, 16), 16);
-        if (MR == 5) store<T>(d + 4 * S, load<T>(src + 4 * S));
-        d += <usize>MR * S; src += bsak;
+        if (sizeof<T>() === 8) v128.store(d, v128.load(src, 16), 16);
+        if (MR === 5) store<T>(d + 4 * S, load<T>(src + 4 * S));
+        d += <usize>MR * S;
+        src += bsak;
       }
     }
     return;
   }
   // A: rows 0-3 of a strip by vector transposes (4×4 f32, 2×2 f64), row 4 (MR = 5) element-wise
   const L = lanes<T>();
-  const kv = bsak == S ? kc - kc % L : 0;
+  const kv = bsak === S ? kc - (kc % L) : 0;
   for (let i = 0; i < mc; i += MR) {
     const d = dst + <usize>i * <usize>kc * S;
     const r0 = A + <usize>i * bsam;
     for (let k = 0; k < kv; k += L) {
-      const o = <usize>k * S, q = d + <usize>(MR * k) * S;
+      const o = <usize>k * S,
+        q = d + <usize>(MR * k) * S;
       // group k + t of the strip starts MR elements after group k + t - 1
       transposeBlock<T>(r0 + o, bsam, q, <usize>MR * S);
-      if (sizeof<T>() == 8) transposeBlock<T>(r0 + 2 * bsam + o, bsam, q + 16, <usize>MR * S);
+      if (sizeof<T>() === 8) transposeBlock<T>(r0 + 2 * bsam + o, bsam, q + 16, <usize>MR * S);
     }
     for (let r = 0; r < MR; r++) {
       const k1 = r < 4 ? kv : 0;
-      let src = r0 + <usize>r * bsam + <usize>k1 * bsak, q = d + <usize>(MR * k1 + r) * S;
+      let src = r0 + <usize>r * bsam + <usize>k1 * bsak,
+        q = d + <usize>(MR * k1 + r) * S;
       for (let k = k1; k < kc; k++) {
         store<T>(q, load<T>(src));
-        src += bsak; q += <usize>MR * S;
+        src += bsak;
+        q += <usize>MR * S;
       }
     }
   }

@@ -7,7 +7,16 @@ import { gemm } from './gemm';
 
 // Z (= / += / = + bias) X · Wᵀ: the forward product, rows × outP from rows × inP.
 // @ts-ignore: decorator
-@inline export function forwardProduct<T>(X: usize, Wt: usize, Z: usize, rows: i32, inP: i32, outP: i32, mode: i32, bias: usize): void {
+@inline export function forwardProduct<T>(
+  X: usize,
+  Wt: usize,
+  Z: usize,
+  rows: i32,
+  inP: i32,
+  outP: i32,
+  mode: i32,
+  bias: usize,
+): void {
   gemm<T>(X, inP, 1, Wt, outP, Z, outP, rows, outP, inP, mode, bias);
 }
 

@@ -7,16 +7,17 @@
 import { vfma } from '../simd';
 
 // @ts-ignore: decorator
-@inline export function tile1x1<T>(A: usize, sak: usize, B: usize, ldb: usize,
-                            C: usize, kc: i32, init: i32, bias: usize): void {
+@inline export function tile1x1<T>(A: usize, sak: usize, B: usize, ldb: usize, C: usize, kc: i32, init: i32, bias: usize): void {
   let c0: v128;
-  if (init == 0) c0 = v128.load(C);
-  else if (init == 2) c0 = v128.load(bias);
+  if (init === 0) c0 = v128.load(C);
+  else if (init === 2) c0 = v128.load(bias);
   else c0 = v128.splat<T>(<T>0);
-  let pa = A, pb = B;
+  let pa = A,
+    pb = B;
   for (let k = 0; k < kc; k++) {
     c0 = vfma<T>(v128.load_splat<T>(pa), v128.load(pb), c0);
-    pa += sak; pb += ldb;
+    pa += sak;
+    pb += ldb;
   }
   v128.store(C, c0);
 }

@@ -7,18 +7,27 @@
 import { vfma } from '../simd';
 
 // @ts-ignore: decorator
-@inline export function tile1x2<T>(A: usize, sak: usize, B: usize, ldb: usize,
-                            C: usize, kc: i32, init: i32, bias: usize): void {
+@inline export function tile1x2<T>(A: usize, sak: usize, B: usize, ldb: usize, C: usize, kc: i32, init: i32, bias: usize): void {
   let c0: v128, c1: v128;
-  if (init == 0) { c0 = v128.load(C); c1 = v128.load(C, 16); }
-  else if (init == 2) { c0 = v128.load(bias); c1 = v128.load(bias, 16); }
-  else { c0 = v128.splat<T>(<T>0); c1 = c0; }
-  let pa = A, pb = B;
+  if (init === 0) {
+    c0 = v128.load(C);
+    c1 = v128.load(C, 16);
+  } else if (init === 2) {
+    c0 = v128.load(bias);
+    c1 = v128.load(bias, 16);
+  } else {
+    c0 = v128.splat<T>(<T>0);
+    c1 = c0;
+  }
+  let pa = A,
+    pb = B;
   for (let k = 0; k < kc; k++) {
     const a = v128.load_splat<T>(pa);
     c0 = vfma<T>(a, v128.load(pb), c0);
     c1 = vfma<T>(a, v128.load(pb, 16), c1);
-    pa += sak; pb += ldb;
+    pa += sak;
+    pb += ldb;
   }
-  v128.store(C, c0); v128.store(C, c1, 16);
+  v128.store(C, c0);
+  v128.store(C, c1, 16);
 }

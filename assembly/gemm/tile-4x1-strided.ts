@@ -7,25 +7,50 @@
 import { vfma } from '../simd';
 
 // @ts-ignore: decorator
-@inline export function tile4x1<T>(A: usize, sam: usize, sak: usize, B: usize, ldb: usize,
-                            C: usize, ldc: usize, kc: i32, init: i32, bias: usize): void {
+@inline export function tile4x1<T>(
+  A: usize,
+  sam: usize,
+  sak: usize,
+  B: usize,
+  ldb: usize,
+  C: usize,
+  ldc: usize,
+  kc: i32,
+  init: i32,
+  bias: usize,
+): void {
   let c0: v128, c1: v128, c2: v128, c3: v128;
-  if (init == 0) {
-    c0 = v128.load(C); c1 = v128.load(C + ldc); c2 = v128.load(C + 2 * ldc); c3 = v128.load(C + 3 * ldc);
-  } else if (init == 2) {
-    c0 = v128.load(bias); c1 = c0; c2 = c0; c3 = c0;
+  if (init === 0) {
+    c0 = v128.load(C);
+    c1 = v128.load(C + ldc);
+    c2 = v128.load(C + 2 * ldc);
+    c3 = v128.load(C + 3 * ldc);
+  } else if (init === 2) {
+    c0 = v128.load(bias);
+    c1 = c0;
+    c2 = c0;
+    c3 = c0;
   } else {
-    c0 = v128.splat<T>(<T>0); c1 = c0; c2 = c0; c3 = c0;
+    c0 = v128.splat<T>(<T>0);
+    c1 = c0;
+    c2 = c0;
+    c3 = c0;
   }
-  let pa = A, pb = B;
-  const sam2 = sam + sam, sam3 = sam2 + sam;
+  let pa = A,
+    pb = B;
+  const sam2 = sam + sam,
+    sam3 = sam2 + sam;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb);
     c0 = vfma<T>(v128.load_splat<T>(pa), b0, c0);
     c1 = vfma<T>(v128.load_splat<T>(pa + sam), b0, c1);
     c2 = vfma<T>(v128.load_splat<T>(pa + sam2), b0, c2);
     c3 = vfma<T>(v128.load_splat<T>(pa + sam3), b0, c3);
-    pa += sak; pb += ldb;
+    pa += sak;
+    pb += ldb;
   }
-  v128.store(C, c0); v128.store(C + ldc, c1); v128.store(C + 2 * ldc, c2); v128.store(C + 3 * ldc, c3);
+  v128.store(C, c0);
+  v128.store(C + ldc, c1);
+  v128.store(C + 2 * ldc, c2);
+  v128.store(C + 3 * ldc, c3);
 }

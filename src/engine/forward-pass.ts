@@ -6,9 +6,17 @@ import { JetfitError } from '../base/errors.js';
 import type { Real } from '../base/dtype.js';
 import type { Cotangents } from './jet-spec.js';
 import type { Jets } from './jet-layout.js';
-import type { Mlp } from './mlp.js';
 import type { LayerParams } from './parameter-store.js';
 import type { Plan } from './plan.js';
+
+/** What a pass needs of its network (the Mlp; named here so this file need not import it). */
+export interface PassNetwork {
+  readonly parameterVersion: number;
+  readGradients(): LayerParams[];
+  checkCotangents(spec: Plan['spec'], batch: number, cotangents: Cotangents): void;
+  jacobianRowsOf(plan: Plan, cotangents: Cotangents): Float64Array[];
+  writeCotangents(plan: Plan, cotangents: Cotangents, accumulate: boolean): void;
+}
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -33,7 +41,7 @@ export class ForwardPass implements Jets {
 
   /** @internal */
   constructor(
-    private readonly net: Mlp,
+    private readonly net: PassNetwork,
     private readonly plan: Plan,
     private readonly generation: number,
     private readonly version: number,

@@ -6,7 +6,18 @@ import { savedReaders, type SavedReader } from './saved-readers.js';
 import type { Points } from '../base/points.js';
 import type { JetRequest } from './jet-spec.js';
 import type { Jets } from './jet-layout.js';
-import type { Mlp } from './mlp.js';
+import type { DType } from '../base/dtype.js';
+
+/**
+ * The network a transform is evaluated on, as the engine names it here: the field
+ * language's implementation takes the whole `Mlp` (a method's parameter may be narrower
+ * in the implementation), and this file need not import mlp.ts, which imports it.
+ */
+export interface TransformedNetwork {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly dtype: DType;
+}
 
 /** A map of the outputs (see fields/output-map.ts's `outputMap`). */
 export interface OutputTransform {
@@ -15,7 +26,7 @@ export interface OutputTransform {
   /** checks it against a network of these sizes (before the network allocates anything) */
   bind(inputs: number, outputs: number): void;
   /** the mapped outputs' jets at checked points */
-  evaluate(net: Mlp, x: Points, request: JetRequest | undefined): Jets;
+  evaluate(net: TransformedNetwork, x: Points, request: JetRequest | undefined): Jets;
   /** its saved form (plain JSON data) */
   toJSON(): unknown;
 }

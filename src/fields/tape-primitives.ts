@@ -4,7 +4,7 @@
 // Reductions read `Reducing`: a tape over one chunk of a larger batch gives its share of
 // the batch's reduction (docs/threads.md), a whole batch the reduction itself.
 import type { UnaryFunction } from './functions.js';
-import type { TapeNode } from './tape.js';
+import type { TapeNode } from './tape-node.js';
 
 /** How reductions count: over `count` points; scalar arguments only where `scalars` (the first chunk). */
 export interface Reducing {

@@ -12,17 +12,9 @@
 // reduction's adjoint, with which every chunk pulls its gradients back.
 import type { UnaryFunction } from './functions.js';
 import { PRIMITIVES, type Op, type Primitive, type Reducing } from './tape-primitives.js';
+import { TapeNode } from './tape-node.js';
 
-/** One array of the tape: length B (per point) or 1 (a scalar). */
-export class TapeNode {
-  value: Float64Array = new Float64Array(0);
-  grad: Float64Array = new Float64Array(0);
-  constructor(
-    readonly id: number,
-    readonly scalar: boolean,
-    readonly label: string,
-  ) {}
-}
+export { TapeNode } from './tape-node.js';
 
 /** A recorded computation over the points of one batch size. */
 export class Tape {

@@ -1,7 +1,7 @@
 // The problem builder: a Poisson problem stated in a few lines trains to its solution, with
 // the error recorded as a metric; RAD from the geometry; bad statements refused by name.
 import { describe, expect, it } from 'vitest';
-import { dirichlet, fit, init, Mlp, problem, Rectangle } from '../../dist/index.js';
+import { dirichlet, fit, init, Mlp, problem, Rectangle, type LossContext } from '../../dist/index.js';
 
 await init();
 const PI = Math.PI;
@@ -57,7 +57,7 @@ describe('problem', () => {
 
   it('refuses a bad statement by name', () => {
     const geometry = new Rectangle([0, 0], [1, 1]);
-    const pde = ({ u }: { u: never }) => u;
+    const pde = ({ u }: LossContext) => u;
     expect(() => problem({ geometry: {} as never, pde })).toThrow(/problem: geometry: expected a geometry/);
     expect(() => problem({ geometry, pde: 1 as never })).toThrow(/problem: pde: expected a function/);
     expect(() => problem({ geometry, pde, pointz: 3 } as never)).toThrow(/unknown option "pointz".*did you mean "points"/);

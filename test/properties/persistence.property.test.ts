@@ -4,7 +4,7 @@
 // leaves the network as it was.
 import { fc, it } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { fit, init, memoryUsage, mse, Mlp, type History, type MlpJSON } from '../../dist/index.js';
+import { fit, init, memoryUsage, mse, Mlp, type History, type LossContext, type MlpJSON } from '../../dist/index.js';
 import { attempt, attemptAsync, netConfig, runs, snapshot, SMOOTH } from './model.js';
 
 await init();
@@ -71,7 +71,7 @@ describe('persistence properties', () => {
       const points = Array.from({ length: 6 * cfg.sizes[0]! }, (_, i) => Math.cos(i));
       const o = {
         data: { points, columns: { t: Array.from({ length: 6 }, (_, i) => Math.sin(i)) } },
-        loss: ({ u, data }: { u: never; data: Record<string, never> }) => mse(u, data.t),
+        loss: ({ u, data }: LossContext) => mse(u, data.t!),
         optimizer: optimizer as 'adam',
         steps: 6,
         batchSize: optimizer === 'lbfgs' ? ('full' as const) : 2,

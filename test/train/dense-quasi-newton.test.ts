@@ -380,9 +380,17 @@ describe('bad input', () => {
   it('the matrix is returned to the heap when the phase ends', async () => {
     const net = new Mlp({ sizes: [1, 8, 1], seed: 1 });
     const { memoryUsage } = await import('../../dist/index.js');
-    const before = memoryUsage().live;
-    await run('ssbroyden', net);
-    expect(memoryUsage().live).toBe(before);
+    await run('ssbroyden', net); // the network's planned batches stay with it
+    const before = memoryUsage().inUse;
+    let during = 0;
+    await run('ssbroyden', net, {
+      onStep: () => {
+        during = Math.max(during, memoryUsage().inUse);
+      },
+    });
+    const P = net.parameterCount;
+    expect(during - before).toBeGreaterThanOrEqual(P * P * 8); // the matrix was there ...
+    expect(memoryUsage().inUse).toBe(before); // ... and is gone
     net.dispose();
   });
 });

@@ -2,7 +2,7 @@
 // against finite differences (float64), a periodic problem trained to better than 1e-3
 // with weight 1, minibatches keeping the pairs, and bad input refused by name.
 import { describe, expect, it } from 'vitest';
-import { fit, init, mean, Mlp, type FitOptions } from '../../dist/index.js';
+import { fit, init, mean, Mlp, type FitOptions, type LossContext } from '../../dist/index.js';
 import { fdParams, flat } from '../helpers.js';
 
 await init();
@@ -168,7 +168,7 @@ describe('point sets', () => {
     const net = new Mlp({ sizes: [1, 4, 1], seed: 1 });
     const run = (term: object, extra: Partial<FitOptions> = {}) =>
       fit(net, {
-        terms: { t: { points: [[0], [1]], loss: ({ u }) => mean(u.square()), ...term } as never },
+        terms: { t: { points: [[0], [1]], loss: ({ u }: LossContext) => mean(u.square()), ...term } as never },
         steps: 1,
         progress: false,
         ...extra,

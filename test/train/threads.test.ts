@@ -18,6 +18,7 @@ import {
   type FitOptions,
   type History,
   type LossContext,
+  type TermOptions,
 } from '../../dist/index.js';
 import { getCore } from '../../dist/runtime/core.js';
 import { fdParams, flat, points, relError } from '../helpers.js';
@@ -83,7 +84,7 @@ async function train(
   });
   const params = flat(net.getParams());
   net.dispose();
-  return { params, h, c: 'c' in p ? p.c.value : 0 };
+  return { params, h, c: 'c' in p ? (p.c as ReturnType<typeof parameter>).value : 0 };
 }
 
 describe('the same bits for any number of threads', () => {
@@ -169,7 +170,7 @@ describe('the chunked loss and gradient are the whole batch’s, to rounding', (
       const { terms } = forwardProblem();
       const before = flat(net.getParams());
       const all = { ...terms, edge: { points: x2.subarray(0, 2 * 50), loss: ({ u }: LossContext) => mean(u.square()) } };
-      const chosen = Object.fromEntries(names.map((k) => [k, all[k]!]));
+      const chosen = Object.fromEntries(names.map((k) => [k, (all as Record<string, TermOptions>)[k]!]));
       const h = await fit(net, { terms: chosen, optimizer: { type: 'sgd', lr }, steps: 1, threads: 2, progress: false });
       expect(h.threads).toBe(2);
       const g = flat(net.getParams()).map((v, i) => (before[i]! - v) / lr);
