@@ -31,11 +31,7 @@ import { compactRows, pointsOf } from './jacobian-rows.js';
 import { evaluateOnThreads, evaluateThreads, forgetCopies } from './parallel-evaluate.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 
-export type { BackwardOptions } from './forward-pass.js';
-export type { Jets } from './jet-layout.js';
-export type { MlpJSON, MlpOptions } from './mlp-options.js';
-export type { LayerParams, LayerParamsInput } from './parameter-store.js';
-export { ForwardPass };
+export type { MlpJSON } from './mlp-options.js';
 
 /** A multilayer perceptron with input jets and second-order parameter gradients. */
 export class Mlp {
@@ -216,10 +212,6 @@ export class Mlp {
 
   // ---- internals (used by ForwardPass and by training) ----
 
-  private view(): Real {
-    return this.store.view();
-  }
-
   /** @internal the parameter store (checked alive): flat views, offsets, optimizer buffers, kernels */
   parameterStore(): ParameterStore {
     this.check('parameters');
@@ -276,7 +268,7 @@ export class Mlp {
   run(x: Points, spec: JetSpec, keep: boolean, batch: number, forwardJets = false): Plan {
     this.check('forward');
     const plan = this.plans.get(batch, spec, forwardJets ? 'forward' : this.modeFor(spec));
-    const [view, at, inP] = [this.view(), plan.x / this.store.S, this.store.layout[0]!.inP];
+    const [view, at, inP] = [this.store.view(), plan.x / this.store.S, this.store.layout[0]!.inP];
     if (this.inputTransform) writeInputJets(this.inputTransform, x, this.inputs, batch, spec, view, at, inP);
     else copyPoints(x, this.inputs, inP, view, at);
     plan.setFlags(keep, false);
@@ -288,7 +280,7 @@ export class Mlp {
 
   private readJets(plan: Plan, spec: JetSpec, request: JetRequest | undefined): Jets {
     const want = { jacobian: request?.jacobian === true, hessian: request?.hessian, laplacian: request?.laplacian === true };
-    return this.jets.readJets(this.view(), plan, spec, want, (n) => allocReal(this.dtype, n));
+    return this.jets.readJets(this.store.view(), plan, spec, want, (n) => allocReal(this.dtype, n));
   }
 
   /** the batch size of x after checking every point (nothing is written) */
@@ -308,26 +300,26 @@ export class Mlp {
    */
   writeCotangents(plan: Plan, c: Cotangents, accumulate: boolean): void {
     this.check('backward');
-    this.jets.writeCotangents(this.view(), plan, c);
+    this.jets.writeCotangents(this.store.view(), plan, c);
     this.backwardWritten(plan, accumulate);
   }
 
   /** @internal copies component c of output k of the last pass through `plan` into dst [B] */
   readComponent(plan: Plan, k: number, c: Component, dst: Float64Array): void {
     this.check('forward');
-    this.jets.read(this.view(), plan, k, c, dst);
+    this.jets.read(this.store.view(), plan, k, c, dst);
   }
 
   /** @internal zeroes the plan's cotangent inputs */
   clearCotangents(plan: Plan): void {
     this.check('backward');
-    this.jets.clear(this.view(), plan);
+    this.jets.clear(this.store.view(), plan);
   }
 
   /** @internal adds src [B] to the cotangent of component c of output k */
   addCotangent(plan: Plan, k: number, c: Component, src: Float64Array): void {
     this.check('backward');
-    this.jets.write(this.view(), plan, k, c, src);
+    this.jets.write(this.store.view(), plan, k, c, src);
   }
 
   /** @internal runs the backward pass on cotangents already written into the plan */
@@ -343,7 +335,7 @@ export class Mlp {
     this.check('backward');
     const fwd = plan.mode === 'forward' ? plan : this.run(pointsOf(this.store, plan, this.inputs), plan.spec, true, plan.batch, true);
     return compactRows(this.store, this.core.heap, fwd, (p) => {
-      this.jets.writeCotangents(this.view(), p, c);
+      this.jets.writeCotangents(this.store.view(), p, c);
     });
   }
 

@@ -63,35 +63,8 @@ export class Plan {
     const reverse = mode === 'reverse';
     const K = blockCount(spec);
     const L = layers.length;
-    const B = batch;
-    const inP0 = layers[0]!.inP,
-      mP = layers[L - 1]!.outP;
-    const maxP = Math.max(inP0, ...layers.map((l) => l.outP));
-    const m = reverse ? outputs : 0;
     // Sizes first, so that an impossible batch is refused before anything is allocated.
-    const cot = reverse ? Math.max(m, 1) * B * maxP * S : K * B * maxP * S;
-    const head: Record<string, number> = {
-      words: (PLAN_HEADER + LAYER_WORDS * L) * 4,
-      x: (inputJets ? K : 1) * B * inP0 * S,
-      g0: cot,
-      g1: cot,
-      scratch: maxP * S,
-      dirs: Math.max(4, spec.dirs.length * 4),
-      pairs: Math.max(8, spec.pairs.length * 8),
-      ...(reverse ? { scratch2: m * B * maxP * S, jac: m * B * inP0 * S, ybar: B * mP * S } : {}),
-    };
-    const layerSizes = layers.map((l, i) => {
-      const hidden = i < L - 1;
-      const blk = (reverse ? 1 : K) * B * l.outP * S;
-      return {
-        Z: blk,
-        A: hidden ? blk : 0,
-        S: hidden ? 3 * B * l.outP * S : 0,
-        G: reverse && hidden ? m * B * l.outP * S : 0,
-        H: reverse && hidden ? m * B * l.outP * S : 0,
-      };
-    });
-    const total = [...Object.values(head), ...layerSizes.flatMap((s) => Object.values(s))].reduce((a, b) => a + b + 64, 0);
+    const { head, perLayer, total } = planSizes(layers, batch, spec, mode, outputs, S, inputJets);
     if (core.heap.used + total > MAX_MEMORY_BYTES) {
       throw new JetfitError(
         `x: a batch of ${batch} points with ${K} jet components each needs ${formatBytes(total)} of ` +
@@ -117,10 +90,9 @@ export class Plan {
         this.jac = a(head.jac!);
         this.ybar = a(head.ybar!);
       }
-      const w = this.words >>> 2;
       const header: [number, number][] = [
         [layout.H_LAYERS, L],
-        [layout.H_BATCH, B],
+        [layout.H_BATCH, batch],
         [layout.H_DIRS, spec.dirs.length],
         [layout.H_PAIRS, spec.pairs.length],
         [layout.H_LAP, spec.laplacian ? 1 : 0],
@@ -138,50 +110,10 @@ export class Plan {
         [layout.H_SCRATCH2, scratch2],
         [layout.H_INPUT_JETS, inputJets ? 1 : 0],
       ];
-      let out = 0;
-      const records = layers.map((l, i) => {
-        const s = layerSizes[i]!;
-        const Z = a(s.Z),
-          A = s.A ? a(s.A) : Z,
-          Sd = a(s.S),
-          G = a(s.G),
-          Hh = a(s.H);
-        const one = B * l.outP * S;
-        out = Z;
-        return [
-          [layout.L_IN, l.inP],
-          [layout.L_OUT, l.outP],
-          [layout.L_IN_REAL, l.in],
-          [layout.L_ACT, l.act],
-          [layout.L_W, l.W],
-          [layout.L_B, l.b],
-          [layout.L_WT, l.Wt],
-          [layout.L_Z, Z],
-          [layout.L_A, A],
-          [layout.L_S1, Sd],
-          [layout.L_S2, Sd && Sd + one],
-          [layout.L_S3, Sd && Sd + 2 * one],
-          [layout.L_WBAR, l.Wbar],
-          [layout.L_BBAR, l.bbar],
-          [layout.L_G, G],
-          [layout.L_H, Hh],
-        ] as [number, number][];
-      });
+      const records = layers.map((l, i) => layerRecord(l, perLayer[i]!, a, batch * l.outP * S));
+      this.out = records[L - 1]![layout.L_Z]!;
       // Every allocation is done: now the u32 view cannot be detached by growth.
-      const u32 = core.heap.u32;
-      u32.fill(0, w, w + PLAN_HEADER + LAYER_WORDS * L);
-      for (const [k, v] of header) u32[w + k] = v;
-      spec.dirs.forEach((d, i) => {
-        u32[(dirs >>> 2) + i] = d;
-      });
-      spec.pairs.forEach(([p, q], i) => {
-        u32[(pairs >>> 2) + 2 * i] = p;
-        u32[(pairs >>> 2) + 2 * i + 1] = q;
-      });
-      records.forEach((rec, i) => {
-        for (const [k, v] of rec) u32[w + PLAN_HEADER + LAYER_WORDS * i + k] = v;
-      });
-      this.out = out;
+      writeWords(core.heap.u32, this.words, header, records, spec, dirs, pairs);
       this.blocks = K;
     } catch (e) {
       this.release();
@@ -202,4 +134,111 @@ export class Plan {
     this.owned.length = 0;
     this.disposed = true;
   }
+}
+
+/** Bytes of each buffer of a plan: the header's, then each layer's (0 for none). */
+function planSizes(
+  layers: readonly LayerLayout[],
+  B: number,
+  spec: JetSpec,
+  mode: PassMode,
+  outputs: number,
+  S: number,
+  inputJets: boolean,
+): { head: Record<string, number>; perLayer: LayerSizes[]; total: number } {
+  const reverse = mode === 'reverse';
+  const K = blockCount(spec);
+  const L = layers.length;
+  const inP0 = layers[0]!.inP,
+    mP = layers[L - 1]!.outP;
+  const maxP = Math.max(inP0, ...layers.map((l) => l.outP));
+  const m = reverse ? outputs : 0;
+  const cot = reverse ? Math.max(m, 1) * B * maxP * S : K * B * maxP * S;
+  const head: Record<string, number> = {
+    words: (PLAN_HEADER + LAYER_WORDS * L) * 4,
+    x: (inputJets ? K : 1) * B * inP0 * S,
+    g0: cot,
+    g1: cot,
+    scratch: maxP * S,
+    dirs: Math.max(4, spec.dirs.length * 4),
+    pairs: Math.max(8, spec.pairs.length * 8),
+    ...(reverse ? { scratch2: m * B * maxP * S, jac: m * B * inP0 * S, ybar: B * mP * S } : {}),
+  };
+  const perLayer = layers.map((l, i) => {
+    const hidden = i < L - 1;
+    const blk = (reverse ? 1 : K) * B * l.outP * S;
+    return {
+      Z: blk,
+      A: hidden ? blk : 0,
+      S: hidden ? 3 * B * l.outP * S : 0,
+      G: reverse && hidden ? m * B * l.outP * S : 0,
+      H: reverse && hidden ? m * B * l.outP * S : 0,
+    };
+  });
+  const total = [...Object.values(head), ...perLayer.flatMap((s) => Object.values(s))].reduce((a, b) => a + b + 64, 0);
+  return { head, perLayer, total };
+}
+
+/** The bytes of one layer's buffers: jets Z and A, the activation's derivatives S, reverse mode's G and H. */
+interface LayerSizes {
+  Z: number;
+  A: number;
+  S: number;
+  G: number;
+  H: number;
+}
+
+/** One layer's words, indexed by the layout's L_* offsets, its buffers allocated by `a`; `one` is one derivative block's bytes. */
+function layerRecord(l: LayerLayout, s: LayerSizes, a: (bytes: number) => number, one: number): number[] {
+  const Z = a(s.Z),
+    A = s.A ? a(s.A) : Z,
+    Sd = a(s.S),
+    G = a(s.G),
+    H = a(s.H);
+  const words: number[] = new Array(LAYER_WORDS).fill(0);
+  const set: [number, number][] = [
+    [layout.L_IN, l.inP],
+    [layout.L_OUT, l.outP],
+    [layout.L_IN_REAL, l.in],
+    [layout.L_ACT, l.act],
+    [layout.L_W, l.W],
+    [layout.L_B, l.b],
+    [layout.L_WT, l.Wt],
+    [layout.L_Z, Z],
+    [layout.L_A, A],
+    [layout.L_S1, Sd],
+    [layout.L_S2, Sd && Sd + one],
+    [layout.L_S3, Sd && Sd + 2 * one],
+    [layout.L_WBAR, l.Wbar],
+    [layout.L_BBAR, l.bbar],
+    [layout.L_G, G],
+    [layout.L_H, H],
+  ];
+  for (const [k, v] of set) words[k] = v;
+  return words;
+}
+
+/** Writes a plan's words (u32, at byte offset `at`): the header, the directions and pairs, each layer's record. */
+function writeWords(
+  u32: Uint32Array,
+  at: number,
+  header: readonly [number, number][],
+  records: readonly number[][],
+  spec: JetSpec,
+  dirs: number,
+  pairs: number,
+): void {
+  const w = at >>> 2;
+  u32.fill(0, w, w + PLAN_HEADER + LAYER_WORDS * records.length);
+  for (const [k, v] of header) u32[w + k] = v;
+  spec.dirs.forEach((d, i) => {
+    u32[(dirs >>> 2) + i] = d;
+  });
+  spec.pairs.forEach(([p, q], i) => {
+    u32[(pairs >>> 2) + 2 * i] = p;
+    u32[(pairs >>> 2) + 2 * i + 1] = q;
+  });
+  records.forEach((rec, i) => {
+    u32.set(rec, w + PLAN_HEADER + LAYER_WORDS * i);
+  });
 }
