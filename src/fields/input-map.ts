@@ -14,7 +14,8 @@ import type { JetSpec } from '../engine/jet-spec.js';
 import { networkFields } from './context.js';
 import { Field, type FieldNode } from './field.js';
 import { lower, type LoweredLoss } from './lower.js';
-import { check, load, save, type Saved } from './output-map.js';
+import { check } from './output-map.js';
+import { loadNested, saveNested, type Saved } from './node-codec.js';
 import type { TapeNode } from './tape.js';
 
 /** What an input map receives: the coordinates. */
@@ -104,7 +105,7 @@ export class InputMap implements InputTransform {
   }
 
   toJSON(): { kind: 'fields'; features: Saved[] } {
-    return { kind: 'fields', features: this.nodes!.map(save) };
+    return { kind: 'fields', features: this.nodes!.map(saveNested) };
   }
 }
 
@@ -154,5 +155,5 @@ export function fourierFeatures(o: { inputs: number; count: number; scale: numbe
 registerInputTransform('fields', (saved, what) => {
   const features = (saved as { features?: unknown }).features;
   if (!Array.isArray(features)) throw new JetfitError(`${what}: expected { kind: 'fields', features: [...] }`);
-  return new InputMap(features.map((f) => load(f, what)));
+  return new InputMap(features.map((f) => loadNested(f, what)));
 });

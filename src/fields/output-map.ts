@@ -14,6 +14,7 @@ import { registerOutputTransform, type OutputTransform } from '../engine/output-
 import { indexed, networkFields } from './context.js';
 import { Field, type FieldNode } from './field.js';
 import { functionNamed } from './functions.js';
+import { loadNested, saveNested, type Saved } from './node-codec.js';
 import { Probe } from './probe.js';
 
 /** What an output map receives: the raw network's outputs and the coordinates. */
@@ -22,9 +23,6 @@ export interface OutputMapArguments {
   readonly outputs: readonly Field[];
   readonly x: readonly Field[];
 }
-
-/** A saved field expression. */
-export type Saved = number | string | Saved[];
 
 /** A recorded output map. */
 export class OutputMap implements OutputTransform {
@@ -103,7 +101,7 @@ export class OutputMap implements OutputTransform {
   }
 
   toJSON(): { kind: 'fields'; outputs: Saved[] } {
-    return { kind: 'fields', outputs: this.nodes!.map(save) };
+    return { kind: 'fields', outputs: this.nodes!.map(saveNested) };
   }
 }
 
@@ -133,61 +131,6 @@ export function check(n: FieldNode, inputs: number, outputs: number): void {
   }
 }
 
-/** A field expression as JSON data: ['mul', ['x', 0], ['u', 0]], functions by name. */
-export function save(n: FieldNode): Saved {
-  switch (n.kind) {
-    case 'output':
-      return ['u', n.index];
-    case 'coordinate':
-      return ['x', n.index];
-    case 'constant':
-      return n.value;
-    case 'unary':
-      return [n.f.name, save(n.a)];
-    case 'd':
-      return ['d', n.i, save(n.a)];
-    case 'd2':
-      return ['d2', n.i, n.j, save(n.a)];
-    case 'laplacian':
-      return ['laplacian', save(n.a)];
-    case 'add':
-    case 'sub':
-    case 'mul':
-      return [n.kind, save(n.a), save(n.b)];
-    default:
-      throw new JetfitError(`outputMap: cannot save a '${n.kind}' node`);
-  }
-}
-
-/** A field expression back from save()'s data. */
-export function load(s: unknown, what: string): FieldNode {
-  if (typeof s === 'number' && Number.isFinite(s)) return { kind: 'constant', value: s };
-  if (!Array.isArray(s) || typeof s[0] !== 'string') throw new JetfitError(`${what}: unreadable node ${JSON.stringify(s)?.slice(0, 60)}`);
-  const [k, a, b, c] = s as [string, unknown, unknown, unknown];
-  const int = (v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new JetfitError(`${what}: bad index ${JSON.stringify(v)}`);
-    return v;
-  };
-  switch (k) {
-    case 'u':
-      return { kind: 'output', index: int(a) };
-    case 'x':
-      return { kind: 'coordinate', index: int(a) };
-    case 'd':
-      return { kind: 'd', i: int(a), a: load(b, what) };
-    case 'd2':
-      return { kind: 'd2', i: int(a), j: int(b), a: load(c, what) };
-    case 'laplacian':
-      return { kind: 'laplacian', a: load(a, what) };
-    case 'add':
-    case 'sub':
-    case 'mul':
-      return { kind: k, a: load(a, what), b: load(b, what) };
-    default:
-      return { kind: 'unary', f: functionNamed(k, what), a: load(a, what) };
-  }
-}
-
 /**
  * The fields a loss or evaluateField is written in for `net`: with an output map, u and
  * outputs are the mapped outputs (derivatives through the map exact); x the coordinates.
@@ -212,5 +155,5 @@ export function outputMap(map: (fields: OutputMapArguments) => Field | Field[]):
 registerOutputTransform('fields', (saved, what) => {
   const outputs = (saved as { outputs?: unknown }).outputs;
   if (!Array.isArray(outputs)) throw new JetfitError(`${what}: expected { kind: 'fields', outputs: [...] }`);
-  return new OutputMap(outputs.map((o) => load(o, what)));
+  return new OutputMap(outputs.map((o) => loadNested(o, what)));
 });
