@@ -2,6 +2,7 @@
 export { JetfitError } from './base/errors.js';
 export { init } from './init.js';
 export { memoryUsage } from './runtime/core.js';
+export { limits, setLimits, DEFAULT_MAX_BYTES, type Limits } from './base/limits.js';
 export type { CoreInfo, MemoryUsage } from './runtime/core.js';
 export type { CoreSource } from './runtime/load.js';
 export type { InitOptions } from './runtime/init-options.js';
@@ -64,7 +65,7 @@ export type { ProblemOptions, Problem } from './pde/problem.js';
 export { outputMap, OutputMap } from './fields/output-map.js';
 export type { OutputMapArguments } from './fields/output-map.js';
 export type { OutputTransform } from './engine/output-transform.js';
-export { inputMap, scaleInputs, fourierFeatures, InputMap } from './fields/input-map.js';
+export { inputMap, scaleInputs, fourierFeatures, InputMap, type FourierFeatureOptions } from './fields/input-map.js';
 export type { InputMapArguments } from './fields/input-map.js';
 export type { InputTransform } from './engine/input-transform.js';
 export { distanceField } from './pde/distance.js';

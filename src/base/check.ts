@@ -20,6 +20,30 @@ export function describe(v: unknown): string {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
+/**
+ * A value as written, for messages: numbers as JavaScript prints them (NaN, Infinity and -0
+ * stay visible, where JSON would print null or 0), arrays and small objects by their entries
+ * (the first 8), anything else described by kind.
+ */
+export function show(v: unknown, depth = 0): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  const list = Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array;
+  if (list && depth < 3) {
+    const a = v as ArrayLike<unknown>;
+    const items = Array.from({ length: Math.min(a.length, 8) }, (_, i) => show(a[i], depth + 1));
+    return `[${items.join(', ')}${a.length > 8 ? `, ... (${a.length} entries)` : ''}]`;
+  }
+  if (typeof v === 'object' && v !== null && !list && depth < 3 && Object.getPrototypeOf(v) === Object.prototype) {
+    const keys = Object.keys(v);
+    const items = keys
+      .slice(0, 6)
+      .map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${show((v as Record<string, unknown>)[k], depth + 1)}`);
+    return `{ ${items.join(', ')}${keys.length > 6 ? ', ...' : ''} }`;
+  }
+  return describe(v);
+}
+
 function editDistance(a: string, b: string): number {
   const x = a.toLowerCase(),
     y = b.toLowerCase();

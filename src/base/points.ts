@@ -23,6 +23,18 @@ export function batchSize(x: Points, n: number, argument: string): number {
     );
   }
   if (isRows(x)) {
+    const first = (x[0] as ArrayLike<number>).length;
+    if (
+      x.length === n &&
+      n > 1 &&
+      first !== n &&
+      x.every((r) => (Array.isArray(r) || ArrayBuffer.isView(r)) && (r as ArrayLike<number>).length === first)
+    ) {
+      throw new JetfitError(
+        `${argument}: got ${n} arrays of ${first} values; expected ${first} rows of ${n} coordinates (one per point). Transposed? ` +
+          `Pass the points as rows: xs.map((v, i) => [v, ys[i]])`,
+      );
+    }
     for (let p = 0; p < x.length; p++) {
       const row: unknown = x[p];
       if (

@@ -1,6 +1,7 @@
 // Seeded pseudo-random numbers: xoshiro128** seeded through splitmix32, so a seed gives
 // the same stream on every runtime (32-bit integer arithmetic only).
 
+import { show } from './check.js';
 import { JetfitError } from './errors.js';
 
 /** A reproducible random number generator. */
@@ -94,7 +95,7 @@ export class Random {
       (s[4] === null || (typeof s[4] === 'number' && (Number.isNaN(s[4]) || Number.isFinite(s[4]))));
     if (!ok) {
       throw new JetfitError(
-        `${what}: expected the generator's five numbers (four 32-bit words, not all zero, and a spare normal or null), got ${JSON.stringify(s) ?? String(s)}`,
+        `${what}: expected the generator's five numbers (four 32-bit words, not all zero, and a spare normal or null), got ${show(s)}`,
       );
     }
   }

@@ -13,7 +13,7 @@ import type { JetSpec } from './jet-spec.js';
 export interface InputTransform {
   readonly kind: string;
   /** checks it for points of `inputs` coordinates and returns how many features it makes (the first layer's width) */
-  bind(inputs: number): number;
+  bind(inputs: number, float32: boolean): number;
   /**
    * Writes the jets of the features at B checked points (x flat [B][inputs]) into dst from
    * element `at`: K blocks [K][B][inP] in the spec's order (value, directions, pairs,

@@ -6,6 +6,7 @@
 //   reverse mode: the value in out [B][mP] (its cotangent in ybar), the Jacobian
 //     [m][B][inP0] in jac (its cotangent in g0): ∂y_k/∂x_i of point p at (k·B + p)·inP0 + i.
 // Reading jets out, writing cotangents in, and fit's per-component access all go through it.
+import { JetfitError } from '../base/errors.js';
 import type { Component } from './component.js';
 import type { Real } from '../base/dtype.js';
 import { pairIndex, type Cotangents, type JetSpec } from './jet-spec.js';
@@ -31,6 +32,35 @@ export interface Jets {
   readonly hessianDiag?: Real;
   /** d²y/dx_i dx_j [B][m][n][n] (hessian: 'full') */
   readonly hessian?: Real;
+}
+
+/**
+ * Refuses jets with a value that is not finite, naming the quantity, the point and the
+ * output: parameters and points are checked finite, so such a value is an overflow (float32's
+ * range ends near 3.4e38), and returning it would pass Infinity on as if it were a result.
+ */
+export function checkJetsFinite(jets: Jets, outputs: number, dtype: string, what: string, mapped = false): void {
+  for (const name of ['y', 'jacobian', 'laplacian', 'hessianDiag', 'hessian'] as const) {
+    const a = jets[name];
+    if (!a) continue;
+    let check = 0;
+    for (let i = 0; i < a.length; i++) check += a[i]! * 0;
+    if (check === 0) continue;
+    const per = a.length / jets.batch;
+    let i = 0;
+    while (Number.isFinite(a[i]!)) i++;
+    const point = Math.floor(i / per),
+      output = Math.floor((i % per) / (per / outputs));
+    const where = `${what}: ${name === 'y' ? 'the value' : `the ${name}`} of output ${output} at point ${point} is ${a[i]}`;
+    if (mapped && Number.isNaN(a[i]!))
+      throw new JetfitError(
+        `${where}: the output map is not defined there (a function outside its domain, such as pow(0.5) or log of a negative value?)`,
+      );
+    throw new JetfitError(
+      `${where}: beyond the range of ${dtype}` +
+        (dtype === 'float32' ? " (about 3.4e38); use dtype 'float64', or scale the outputs" : '; scale the outputs'),
+    );
+  }
 }
 
 /** The jet layout of one network: element size, padded input and output widths, outputs. */

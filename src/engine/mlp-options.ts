@@ -1,6 +1,6 @@
 // The checks of `new Mlp(options)` and of a saved network (Mlp.fromJSON), done in full
 // before anything is allocated, so that a bad call or document costs no memory.
-import { badValue, checkKeys, checkObject, checkSeed, describe } from '../base/check.js';
+import { badValue, checkKeys, checkObject, checkSeed, describe, show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { activationId, type Activation } from './activation.js';
 import { checkDType, type DType } from '../base/dtype.js';
@@ -67,9 +67,7 @@ export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): 
   checkKeys(o, KEYS, what);
   const sizes = o.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new JetfitError(
-      `sizes: expected at least two layer sizes [inputs, ..., outputs], got ${Array.isArray(sizes) ? JSON.stringify(sizes) : describe(sizes)}`,
-    );
+    throw new JetfitError(`sizes: expected at least two layer sizes [inputs, ..., outputs], got ${show(sizes)}`);
   }
   sizes.forEach((s: unknown, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_SIZE) {
@@ -86,11 +84,11 @@ export function resolveMlpOptions(options: unknown, what = 'new Mlp(options)'): 
   if (o.output !== undefined && !isOutputTransform(o.output)) {
     throw new JetfitError(`output: expected an output map (outputMap(({ u, x }) => ...)), got ${describe(o.output)}`);
   }
-  o.output?.bind(sizes[0] as number, sizes[sizes.length - 1] as number);
+  o.output?.bind(sizes[0] as number, sizes[sizes.length - 1] as number, dtype === 'float32');
   if (o.input !== undefined && !isInputTransform(o.input)) {
     throw new JetfitError(`input: expected an input map (inputMap(({ x }) => [...])), got ${describe(o.input)}`);
   }
-  const features = o.input ? o.input.bind(sizes[0] as number) : (sizes[0] as number);
+  const features = o.input ? o.input.bind(sizes[0] as number, dtype === 'float32') : (sizes[0] as number);
   const layerSizes = Object.freeze([features, ...sizes.slice(1)] as number[]);
   return {
     sizes: Object.freeze([...sizes]),

@@ -10,7 +10,7 @@ import type { Component } from './component.js';
 import { allocReal, type DType, type Real } from '../base/dtype.js';
 import { ForwardPass } from './forward-pass.js';
 import { initializer } from './init.js';
-import { JetLayout, type Jets } from './jet-layout.js';
+import { checkJetsFinite, JetLayout, type Jets } from './jet-layout.js';
 import {
   blockCount,
   checkCotangents,
@@ -22,7 +22,7 @@ import {
   type JetSpec,
 } from './jet-spec.js';
 import { readDocument, resolveMlpOptions, type MlpJSON, type MlpOptions } from './mlp-options.js';
-import { ParameterStore, type LayerParams, type LayerParamsInput } from './parameter-store.js';
+import { ParameterStore, snapshotParams, type LayerParams, type LayerParamsInput } from './parameter-store.js';
 import type { Plan, PassMode } from './plan.js';
 import { PlanCache } from './plan-cache.js';
 import type { OutputTransform } from './output-transform.js';
@@ -128,8 +128,11 @@ export class Mlp {
           'stop it (onStep returning false, or an AbortSignal), or work on a copy: Mlp.fromJSON(net.toJSON())',
       );
     }
-    this.store.check(params);
-    this.store.write(params);
+    // each value read once: an array-like whose entries change between reads (a getter) is
+    // checked and written as one snapshot
+    const snapshot = snapshotParams(params);
+    this.store.check(snapshot);
+    this.store.write(snapshot);
     this.version++;
   }
 
@@ -137,13 +140,17 @@ export class Mlp {
   evaluate(x: Points, request?: JetRequest): Jets {
     if (this.outputTransform) {
       this.check('evaluate');
-      return this.outputTransform.evaluate(this, x, request);
+      const mapped = this.outputTransform.evaluate(this, x, request);
+      checkJetsFinite(mapped, this.outputs, this.dtype, 'evaluate', true);
+      return mapped;
     }
     const spec = this.specFor(request, 'evaluate(x, options)');
     const B = this.checkPoints(x);
     const whole = (p: Points, b: number): Jets => this.readJets(this.run(p, spec, false, b), spec, request);
     const T = evaluateThreads(this.core, B, this.parameterCount * blockCount(spec));
-    return T > 1 ? evaluateOnThreads(this.core, this, x, B, request, T, whole) : whole(x, B);
+    const jets = T > 1 ? evaluateOnThreads(this.core, this, x, B, request, T, whole) : whole(x, B);
+    checkJetsFinite(jets, this.outputs, this.dtype, 'evaluate');
+    return jets;
   }
 
   /**
@@ -153,7 +160,9 @@ export class Mlp {
   forward(x: Points, request?: JetRequest): ForwardPass {
     const spec = this.specFor(request, 'forward(x, options)');
     const plan = this.run(x, spec, true, this.checkPoints(x));
-    return new ForwardPass(this, plan, plan.generation, this.version, this.readJets(plan, spec, request));
+    const jets = this.readJets(plan, spec, request);
+    checkJetsFinite(jets, this.outputs, this.dtype, 'forward');
+    return new ForwardPass(this, plan, plan.generation, this.version, jets);
   }
 
   /**

@@ -24,7 +24,7 @@ export interface OutputTransform {
   /** the key of its saved form's reader */
   readonly kind: string;
   /** checks it against a network of these sizes (before the network allocates anything) */
-  bind(inputs: number, outputs: number): void;
+  bind(inputs: number, outputs: number, float32: boolean): void;
   /** the mapped outputs' jets at checked points */
   evaluate(net: TransformedNetwork, x: Points, request: JetRequest | undefined): Jets;
   /** its saved form (plain JSON data) */

@@ -11,6 +11,7 @@
 // each jet [B][per point] in the network's dtype.
 import { JetfitError } from '../base/errors.js';
 import type { Real } from '../base/dtype.js';
+import { checkBytes } from '../base/limits.js';
 import { copyPoints, type Points } from '../base/points.js';
 import type { Core } from '../runtime/core.js';
 import { awaitNonZero, SharedMessage } from '../runtime/shared-memory.js';
@@ -132,6 +133,7 @@ export function evaluateOnThreads(
   const float32 = params instanceof Float32Array;
   const shape = { B, n, paramBytes: params.byteLength, perPoint: perPoint(request, m, n), float32 };
   const at = regions(shape);
+  checkBytes(at.total, 'evaluate(x)', `${B} points and their jets in a buffer shared by ${T} threads`);
   const buffer = new SharedArrayBuffer(at.total);
   const flags = new Int32Array(buffer, 0, T);
   new Uint8Array(buffer, at.params, params.byteLength).set(new Uint8Array(params.buffer, params.byteOffset, params.byteLength));
@@ -154,10 +156,21 @@ export function evaluateOnThreads(
     if (pool.post(t - 1, message)) held.add(id);
     else flags[t] = 2;
   }
-  const own = whole(xs.subarray(0, bound(1) * n), bound(1));
+  let own: Jets;
+  try {
+    own = whole(xs.subarray(0, bound(1) * n), bound(1));
+  } catch (e) {
+    // the message of a range would speak of its own points: say what was asked and how it was split
+    for (let t = 1; t < T; t++) awaitNonZero(flags, t);
+    if (e instanceof JetfitError)
+      throw new JetfitError(`evaluate(x): ${B} points, split over ${T} threads (${bound(1)} on this one): ${e.message}`);
+    throw e;
+  }
   for (let t = 1; t < T; t++) awaitNonZero(flags, t);
   if (flags.some((f, t) => t > 0 && f !== 1)) {
-    throw new JetfitError(`evaluate: a worker thread failed: ${failure(buffer).read() ?? 'it has ended'}`);
+    throw new JetfitError(
+      `evaluate(x): ${B} points, split over ${T} threads: a worker thread failed: ${failure(buffer).read() ?? 'it has ended'}`,
+    );
   }
   const out: Record<string, unknown> = { batch: B };
   const Flat = float32 ? Float32Array : Float64Array;

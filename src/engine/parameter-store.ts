@@ -44,6 +44,29 @@ export interface FlatBuffer {
   release(): void;
 }
 
+/**
+ * A copy of layer parameters in which every value was read exactly once (the array and each
+ * layer's W and b read once, each entry once), so that what is checked is what is written.
+ * Anything that is not the expected shape is passed through for check() to name.
+ */
+export function snapshotParams(params: readonly LayerParamsInput[]): LayerParamsInput[] {
+  if (!Array.isArray(params)) return params as LayerParamsInput[];
+  const copy = (a: unknown): unknown => {
+    if (a === null || typeof a !== 'object') return a;
+    const length = (a as { length?: unknown }).length;
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 2 ** 31) return a;
+    const out = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) out[i] = (a as ArrayLike<unknown>)[i];
+    return out;
+  };
+  return Array.from({ length: params.length }, (_, i) => {
+    const p: unknown = params[i];
+    if (p === null || typeof p !== 'object') return p as LayerParamsInput;
+    const { W, b } = p as { W: unknown; b: unknown };
+    return { W: copy(W), b: copy(b) } as LayerParamsInput;
+  });
+}
+
 /** The parameters, gradients and transposed weights of one network. */
 export class ParameterStore {
   readonly layout: LayerLayout[] = [];

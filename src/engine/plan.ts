@@ -5,7 +5,8 @@ import { JetfitError } from '../base/errors.js';
 import * as layout from '../runtime/layout.js';
 import { LAYER_WORDS, PLAN_HEADER } from '../runtime/layout.js';
 import type { Core } from '../runtime/core.js';
-import { formatBytes, MAX_MEMORY_BYTES } from '../runtime/heap.js';
+import { formatBytes } from '../base/limits.js';
+import { MAX_MEMORY_BYTES } from '../runtime/heap.js';
 import { bytesOf, type DType } from '../base/dtype.js';
 import { blockCount, jetOrder, type JetSpec } from './jet-spec.js';
 

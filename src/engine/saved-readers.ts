@@ -1,6 +1,7 @@
 // Readers of saved maps (a network's input or output map), by the `kind` in their saved
 // form. The layer that defines a kind registers its reader, so the engine reads saved maps
 // without importing the layer above it.
+import { show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 
 /** Reads one kind of saved map; `what` names the argument for messages. */
@@ -16,8 +17,7 @@ export function savedReaders<T>(name: string): { register(kind: string, reader: 
     read(saved, what) {
       const kind = typeof saved === 'object' && saved !== null ? (saved as { kind?: unknown }).kind : undefined;
       const reader = typeof kind === 'string' ? readers.get(kind) : undefined;
-      if (!reader)
-        throw new JetfitError(`${what}: expected a saved ${name} { kind: 'fields', ... }, got ${JSON.stringify(saved)?.slice(0, 80)}`);
+      if (!reader) throw new JetfitError(`${what}: expected a saved ${name} { kind: 'fields', ... }, got ${show(saved)}`);
       return reader(saved, what);
     },
   };

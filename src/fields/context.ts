@@ -18,6 +18,24 @@ export function indexed<T>(items: T[], name: string, why: string): readonly T[] 
   });
 }
 
+/**
+ * The argument of a user's function (a loss, a PDE, a map) that refuses a name it does not
+ * have, with the names it has: `({ u, v, p }) => ...` would otherwise get undefined for v and
+ * fail inside the user's code with a bare TypeError.
+ */
+export function strictArguments<T extends object>(args: T, what: string): T {
+  return new Proxy(args, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) {
+        const several =
+          'outputs' in target ? "; a network's several outputs are outputs[0], outputs[1], ... (const [u, v, p] = outputs)" : '';
+        throw new JetfitError(`${what}: its argument has no '${key}'; it has ${Object.keys(target).join(', ')}${several}`);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
 /** The output and coordinate fields of a network with `inputs` inputs and `outputs` outputs, labelled for messages. */
 export function networkFields(
   inputs: number,

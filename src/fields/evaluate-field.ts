@@ -5,6 +5,7 @@ import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
 import { Mlp } from '../engine/mlp.js';
+import { strictArguments } from './context.js';
 import { mappedFields } from './output-map.js';
 import { Field } from './field.js';
 import { Probe } from './probe.js';
@@ -33,7 +34,7 @@ export function evaluateField(net: Mlp, points: Points, expression: (fields: Fie
   const n = net.inputs;
   const N = checkPoints(points, n, 'evaluateField: points', net.dtype === 'float32');
   const { u, outputs, x } = mappedFields(net, 'evaluateField');
-  const f: unknown = expression({ u, outputs, x });
+  const f: unknown = expression(strictArguments({ u, outputs, x }, 'evaluateField: the expression'));
   if (!(f instanceof Field)) {
     throw new JetfitError(`evaluateField: the expression must return a field (one value per point), got ${describe(f)}`);
   }

@@ -91,6 +91,7 @@ export function functionNamed(name: string, what: string): UnaryFunction {
   if (Object.hasOwn(FUNCTIONS, name)) return FUNCTIONS[name as keyof typeof FUNCTIONS];
   const m = /^(pow|huber)\((.+)\)$/.exec(name);
   const x = m ? Number(m[2]) : NaN;
-  if (m && Number.isFinite(x)) return m[1] === 'pow' ? power(x) : huberFunction(x);
+  if (m && Number.isFinite(x) && (m[1] === 'pow' || x > 0)) return m[1] === 'pow' ? power(x) : huberFunction(x);
+  if (m?.[1] === 'huber') throw new JetfitError(`${what}: '${name}': huber's delta must be a finite number > 0`);
   throw new JetfitError(`${what}: the function '${name}' cannot be saved (it is not one of jetfit's named functions)`);
 }

@@ -5,6 +5,7 @@
 // the threads rebuild (saved-loss.ts: each node one entry, its children by entry index, so
 // a shared sub-expression stays shared). The table is typed by FieldNode's kinds, so a
 // kind without a rule does not compile.
+import { show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { FieldNode, Parameter } from './field.js';
 import { functionNamed } from './functions.js';
@@ -41,7 +42,7 @@ interface Rule<K extends FieldNode['kind']> {
 }
 
 function index(v: unknown, d: Decoder): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new JetfitError(`${d.what}: bad index ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new JetfitError(`${d.what}: bad index ${show(v)}`);
   return v;
 }
 
@@ -72,7 +73,7 @@ const RULES: { [K in FieldNode['kind']]: Rule<K> } = {
     tag: 'column',
     encode: (n) => ['column', n.name],
     decode: ([name], d) => {
-      if (typeof name !== 'string') throw new JetfitError(`${d.what}: a data column's name must be a string, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string') throw new JetfitError(`${d.what}: a data column's name must be a string, got ${show(name)}`);
       return { kind: 'column', name };
     },
   },
@@ -128,7 +129,7 @@ export function decodeNode(s: unknown, d: Decoder): FieldNode {
     if (!Number.isFinite(s)) throw new JetfitError(`${d.what}: a constant must be finite, got ${s}`);
     return RULES.constant.decode([s], d);
   }
-  if (!Array.isArray(s) || typeof s[0] !== 'string') throw new JetfitError(`${d.what}: unreadable node ${JSON.stringify(s)?.slice(0, 60)}`);
+  if (!Array.isArray(s) || typeof s[0] !== 'string') throw new JetfitError(`${d.what}: unreadable node ${show(s)}`);
   const [tag, ...args] = s as [string, ...unknown[]];
   const rule = BY_TAG.get(tag);
   return rule ? rule.decode(args, d) : RULES.unary.decode([tag, ...args], d);

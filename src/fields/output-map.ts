@@ -3,7 +3,7 @@
 // wherever the network is used — `evaluate` (its jets through probe.ts), `fit` and
 // `evaluateField` (the loss's u is the mapped output), `toJSON` (the expression saved as
 // data) — with exact derivatives, since the map is lowered like any loss expression.
-import { describe } from '../base/check.js';
+import { describe, FLOAT32_MAX } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import { allocReal } from '../base/dtype.js';
 import { checkPoints, copyPoints, type Points } from '../base/points.js';
@@ -11,7 +11,7 @@ import type { Jets } from '../engine/jet-layout.js';
 import { specFromRequest, type JetRequest } from '../engine/jet-spec.js';
 import type { Mlp } from '../engine/mlp.js';
 import { registerOutputTransform, type OutputTransform } from '../engine/output-transform.js';
-import { indexed, networkFields } from './context.js';
+import { indexed, networkFields, strictArguments } from './context.js';
 import { Field, type FieldNode } from './field.js';
 import { functionNamed } from './functions.js';
 import { loadNested, saveNested, type Saved } from './node-codec.js';
@@ -28,6 +28,8 @@ export interface OutputMapArguments {
 export class OutputMap implements OutputTransform {
   readonly kind = 'fields';
   private nodes: FieldNode[] | null = null;
+  /** the sizes of the network it serves, once bound: a map belongs to networks of one shape */
+  private bound: [number, number] | null = null;
 
   constructor(private readonly build: ((fields: OutputMapArguments) => Field | Field[]) | FieldNode[]) {
     if (Array.isArray(build)) this.nodes = build;
@@ -36,10 +38,15 @@ export class OutputMap implements OutputTransform {
   }
 
   /** Records the map for a network with these sizes; one field per output, made of outputs, coordinates, numbers and functions only. */
-  bind(inputs: number, outputs: number): void {
+  bind(inputs: number, outputs: number, float32 = false): void {
+    if (this.bound !== null && (this.bound[0] !== inputs || this.bound[1] !== outputs))
+      throw new JetfitError(
+        `outputMap: this map is already used by a network of ${this.bound[0]} inputs and ${this.bound[1]} outputs; ` +
+          `a network of ${inputs} inputs and ${outputs} outputs needs a map of its own (call outputMap(...) again)`,
+      );
     if (typeof this.build === 'function') {
       const { u, outputs: out, x } = networkFields(inputs, outputs, 'outputMap');
-      const r: unknown = this.build({ u, outputs: out, x });
+      const r: unknown = this.build(strictArguments({ u, outputs: out, x }, 'outputMap'));
       const list = Array.isArray(r) ? r : [r];
       if (!list.every((f) => f instanceof Field))
         throw new JetfitError(`outputMap: the map must return a field (or one per output), got ${describe(r)}`);
@@ -48,7 +55,8 @@ export class OutputMap implements OutputTransform {
     const nodes = this.nodes!;
     if (nodes.length !== outputs)
       throw new JetfitError(`outputMap: the map returns ${nodes.length} fields; the network has ${outputs} outputs`);
-    for (const n of nodes) check(n, inputs, outputs);
+    for (const n of nodes) check(n, inputs, outputs, 'outputMap', float32);
+    this.bound = [inputs, outputs];
   }
 
   /** The mapped outputs as fields of a term (its raw output and coordinate fields substituted). */
@@ -105,29 +113,60 @@ export class OutputMap implements OutputTransform {
   }
 }
 
-/** Refuses what a saved map cannot hold: data columns, trainable scalars, moved outputs, functions without a saved name. */
-export function check(n: FieldNode, inputs: number, outputs: number): void {
-  switch (n.kind) {
-    case 'column':
-      throw new JetfitError(`outputMap: the map reads the data column '${n.name}'; it may use only u, outputs and x`);
-    case 'parameter':
-      throw new JetfitError(`outputMap: the map uses the trainable scalar '${n.param.name}'; an output map is fixed (use a number)`);
-    case 'output':
-      if (n.at !== undefined) throw new JetfitError('outputMap: the map uses u.at(...); it is applied at each point alone');
-      if (n.index >= outputs) throw new JetfitError(`outputMap: output ${n.index} does not exist (${outputs} outputs)`);
-      return;
-    case 'coordinate':
-      if (n.index >= inputs) throw new JetfitError(`outputMap: x[${n.index}] does not exist (${inputs} inputs)`);
-      return;
-    case 'unary':
-      functionNamed(n.f.name, 'outputMap');
-      check(n.a, inputs, outputs);
-      return;
-    case 'constant':
-      return;
-    default:
-      check(n.a, inputs, outputs);
-      if ('b' in n) check(n.b, inputs, outputs);
+/**
+ * Checks a map's expression for a network of these sizes (`label` names the map in messages):
+ * only outputs that exist, coordinates and derivative directions within the inputs, named
+ * functions, and numbers the network's dtype can hold. Iterative, so a deep expression
+ * cannot overflow the stack.
+ */
+export function check(root: FieldNode, inputs: number, outputs: number, label = 'outputMap', float32 = false): void {
+  const stack: FieldNode[] = [root];
+  const direction = (i: number, what: string): void => {
+    if (i >= inputs) throw new JetfitError(`${label}: ${what} is along x[${i}], which does not exist (${inputs} inputs)`);
+  };
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    switch (n.kind) {
+      case 'column':
+        throw new JetfitError(
+          `${label}: the map reads the data column '${n.name}'; it may use only ${outputs > 0 ? 'u, outputs and ' : ''}x`,
+        );
+      case 'parameter':
+        throw new JetfitError(
+          `${label}: the map uses the trainable scalar '${n.param.name}'; an ${outputs > 0 ? 'output' : 'input'} map is fixed (use a number)`,
+        );
+      case 'output':
+        if (outputs === 0) throw new JetfitError(`${label}: the map reads the network's output; an input map may use only x`);
+        if (n.at !== undefined) throw new JetfitError(`${label}: the map uses u.at(...); it is applied at each point alone`);
+        if (n.index >= outputs) throw new JetfitError(`${label}: output ${n.index} does not exist (${outputs} outputs)`);
+        break;
+      case 'coordinate':
+        if (n.index >= inputs) throw new JetfitError(`${label}: x[${n.index}] does not exist (${inputs} inputs)`);
+        break;
+      case 'constant':
+        if (typeof n.value !== 'number' || !Number.isFinite(n.value))
+          throw new JetfitError(`${label}: the constant ${describe(n.value)} is not a finite number`);
+        if (float32 && Math.abs(n.value) > FLOAT32_MAX)
+          throw new JetfitError(`${label}: the constant ${n.value} is beyond float32's range (the network is float32)`);
+        break;
+      case 'unary':
+        functionNamed(n.f.name, label);
+        stack.push(n.a);
+        break;
+      case 'd':
+        direction(n.i, `the derivative d(${n.i})`);
+        stack.push(n.a);
+        break;
+      case 'd2':
+        direction(Math.max(n.i, n.j), `the second derivative d2(${n.i}, ${n.j})`);
+        stack.push(n.a);
+        break;
+      case 'laplacian':
+        stack.push(n.a);
+        break;
+      default:
+        stack.push(n.a, n.b);
+    }
   }
 }
 

@@ -17,6 +17,11 @@ export interface WeightedReduction {
  * reductions (a product or quotient of two reductions).
  */
 export function linearReductions(loss: Loss): WeightedReduction[] | null {
+  return linearForm(loss)?.reductions ?? null;
+}
+
+/** The loss as its reductions and its constant part (a loss like mse(u, t).add(5)), or null when it is not linear in its reductions. */
+export function linearForm(loss: Loss): { reductions: WeightedReduction[]; constant: number } | null {
   const out: WeightedReduction[] = [];
   // returns the constant part of n scaled by c, or null (not linear)
   const walk = (n: LossNode, c: number): number | null => {
@@ -45,7 +50,8 @@ export function linearReductions(loss: Loss): WeightedReduction[] | null {
       }
     }
   };
-  return walk(loss.node, 1) === null ? null : out;
+  const constant = walk(loss.node, 1);
+  return constant === null ? null : { reductions: out, constant };
 }
 
 /** The value of a loss node without reductions, or null. */
@@ -73,12 +79,14 @@ export interface SquaredResidual {
 }
 
 /**
- * The loss as Σ c_j · reduce_j(r_j²) with every c_j > 0 (mean(r.square()), mse(a, b),
- * r.mul(r), and weighted sums of them), or a reason it is not.
+ * The loss as Σ c_j · reduce_j(r_j²) + constant with every c_j > 0 (mean(r.square()),
+ * mse(a, b), r.mul(r), and weighted sums of them), or a reason it is not. The constant does
+ * not change a least-squares step; it is part of the loss's value.
  */
-export function squaredResiduals(loss: Loss): SquaredResidual[] | string {
-  const terms = linearReductions(loss);
-  if (!terms) return 'it multiplies or divides two reductions';
+export function squaredResiduals(loss: Loss): { residuals: SquaredResidual[]; constant: number } | string {
+  const form = linearForm(loss);
+  if (!form) return 'it multiplies or divides two reductions';
+  const terms = form.reductions;
   const out: SquaredResidual[] = [];
   for (const t of terms) {
     const f = t.field;
@@ -88,5 +96,5 @@ export function squaredResiduals(loss: Loss): SquaredResidual[] | string {
     out.push({ residual: r, kind: t.kind, coefficient: t.coefficient });
   }
   if (out.length === 0) return 'it has no mean or sum over points';
-  return out;
+  return { residuals: out, constant: form.constant };
 }

@@ -2,6 +2,7 @@
 // distance, radial normals, and boundary points by angle (2-D), by an area-preserving map
 // (3-D; the Fibonacci lattice for 'grid') or by normalized Gaussian directions (any
 // dimension, 'uniform' only).
+import { show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Random } from '../base/random.js';
 import { Geometry, type Point } from './geometry.js';
@@ -14,7 +15,7 @@ export class Ball extends Geometry {
     readonly radius: number,
   ) {
     if (!Array.isArray(centre) || centre.length === 0 || !centre.every(Number.isFinite)) {
-      throw new JetfitError(`Ball(centre, radius): expected a centre of finite coordinates, got ${JSON.stringify(centre)}`);
+      throw new JetfitError(`Ball(centre, radius): expected a centre of finite coordinates, got ${show(centre)}`);
     }
     if (!(radius > 0 && Number.isFinite(radius))) throw new JetfitError(`Ball(centre, radius): expected a radius > 0, got ${radius}`);
     super(centre.length, [centre.map((c) => c - radius), centre.map((c) => c + radius)]);

@@ -1,6 +1,7 @@
 // Boxes in any dimension (an interval in 1-D, a rectangle in 2-D, a cuboid in 3-D): the
 // exact signed distance, face normals, and boundary points shared among the faces in
 // proportion to their areas.
+import { show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Random } from '../base/random.js';
 import { BOUNDARY_TOLERANCE, Geometry, grid, type Point } from './geometry.js';
@@ -14,7 +15,7 @@ export class Box extends Geometry {
   constructor(lower: readonly number[], upper: readonly number[]) {
     if (!Array.isArray(lower) || !Array.isArray(upper) || lower.length === 0 || lower.length !== upper.length) {
       throw new JetfitError(
-        `Box(lower, upper): expected two corners with the same number of coordinates (≥ 1), got ${JSON.stringify(lower)} and ${JSON.stringify(upper)}`,
+        `Box(lower, upper): expected two corners with the same number of coordinates (≥ 1), got ${show(lower)} and ${show(upper)}`,
       );
     }
     lower.forEach((v, k) => {

@@ -6,6 +6,7 @@
 // combine them (csg.ts).
 import { checkInteger, checkKeys, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
+import { checkBytes, pointBytes } from '../base/limits.js';
 import { generator, SAMPLINGS, unitCube, type Sampling } from './sequences.js';
 import type { Random } from '../base/random.js';
 
@@ -45,7 +46,15 @@ export abstract class Geometry {
     readonly dim: number,
     /** the smallest box holding it: [lower corner, upper corner] */
     readonly bbox: [Point, Point],
-  ) {}
+  ) {
+    // every tolerance, probe and sampler scales with the size: an extent beyond float64's
+    // range would make them all Infinity or NaN, so it is refused where the shape is made
+    if (!Number.isFinite(this.size) || !(this.size > 0)) {
+      throw new JetfitError(
+        `${this.constructor.name}: the shape's extent (${bbox[0].join(', ')} to ${bbox[1].join(', ')}) is beyond float64's range; scale the problem's coordinates`,
+      );
+    }
+  }
 
   /** Signed distance to the boundary: < 0 inside, 0 on the boundary, > 0 outside (exact for primitives, a bound after set operations). */
   abstract signedDistance(x: Point): number;
@@ -71,7 +80,12 @@ export abstract class Geometry {
 
   /** Whether x is on the boundary. */
   onBoundary(x: Point): boolean {
-    return Math.abs(this.signedDistance(this.point(x, 'onBoundary(x)'))) <= BOUNDARY_TOLERANCE * this.size;
+    return this.isOnBoundary(this.point(x, 'onBoundary(x)'));
+  }
+
+  /** The boundary test of a checked point: the signed distance within the tolerance (set operations add a probe). */
+  protected isOnBoundary(x: Point): boolean {
+    return Math.abs(this.signedDistance(x)) <= BOUNDARY_TOLERANCE * this.size;
   }
 
   /** The distance from x to the boundary, ≥ 0 inside: the factor of a hard constraint that vanishes on the boundary. */
@@ -88,19 +102,26 @@ export abstract class Geometry {
           `normals(points): points[${i}] = [${x.join(', ')}] is not on the boundary (signed distance ${this.signedDistance(x).toExponential(2)})`,
         );
       }
-      return this.normalAt(x);
+      const n = this.normalAt(x);
+      if (!n.every(Number.isFinite))
+        throw new JetfitError(
+          `normals(points): points[${i}] = [${x.join(', ')}] has no outward normal (the boundary folds back on itself there)`,
+        );
+      return n;
     });
   }
 
   /** n points inside (interior and boundary alike), by the given method (uniform by default). */
   sampleInterior(n: number, options?: SampleOptions): Point[] {
     const { n: count, method, random } = sampleOptions(n, options, 'sampleInterior');
+    checkBytes(pointBytes(count, this.dim), 'sampleInterior', `${count} points of ${this.dim} coordinates`);
     return this.interiorPoints(count, method, random);
   }
 
   /** n points on the boundary, by the given method. */
   sampleBoundary(n: number, options?: SampleOptions): Point[] {
     const { n: count, method, random } = sampleOptions(n, options, 'sampleBoundary');
+    checkBytes(pointBytes(count, this.dim), 'sampleBoundary', `${count} points of ${this.dim} coordinates`);
     return this.boundaryPoints(count, method, random);
   }
 
@@ -115,6 +136,7 @@ export abstract class Geometry {
     const keep = (x: Point): boolean => this.signedDistance(x) <= 0;
     if (method === 'grid') {
       for (let per = Math.max(2, Math.ceil(n ** (1 / this.dim))); ; per = Math.ceil(per * 1.2) + 1) {
+        checkBytes(pointBytes(per ** this.dim, this.dim), "sampleInterior: method 'grid'", `a grid of ${per}^${this.dim} points`);
         const pts = grid(per, this.dim).map(map).filter(keep);
         if (pts.length >= n) return thin(pts, n);
       }
@@ -136,6 +158,7 @@ export abstract class Geometry {
       // smallest set with n points inside, thinned evenly
       for (let m = n, round = 0; ; m = Math.ceil(m * 1.25) + 1, round++) {
         if (round > 60) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
+        checkBytes(pointBytes(m, this.dim), "sampleInterior: method 'hammersley'", `a set of ${m} points to keep ${n} inside`);
         const inside = unitCube(method, m, this.dim, random).map(map).filter(keep);
         if (inside.length >= n) return thin(inside, n);
       }
@@ -143,6 +166,7 @@ export abstract class Geometry {
     // a sequence (Sobol, Halton): its first n points inside
     for (let m = Math.max(16, 2 * n), round = 0; ; m *= 2, round++) {
       if (round > 20) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
+      checkBytes(pointBytes(m, this.dim), `sampleInterior: method '${method}'`, `${m} points of the sequence to keep ${n} inside`);
       const out: Point[] = [];
       for (const u of unitCube(method, m, this.dim, random)) {
         const x = map(u);

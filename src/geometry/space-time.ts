@@ -1,6 +1,7 @@
 // A geometry × a time interval, for time-dependent problems: points (x..., t) with the time
 // last. Its interior is the product; its boundary (for boundary conditions) is the spatial
 // boundary × the time interval; its initial points are the interior at the first time.
+import { describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Random } from '../base/random.js';
 import { Interval } from './box.js';
@@ -16,7 +17,9 @@ export class SpaceTime extends Geometry {
     t0: number,
     t1: number,
   ) {
-    if (!(space instanceof Geometry)) throw new JetfitError('SpaceTime(space, t0, t1): expected a geometry');
+    if (!(space instanceof Geometry)) throw new JetfitError(`SpaceTime(space, t0, t1): space: expected a geometry, got ${describe(space)}`);
+    if (!(typeof t0 === 'number' && typeof t1 === 'number' && Number.isFinite(t0) && Number.isFinite(t1) && t0 < t1))
+      throw new JetfitError(`SpaceTime(space, t0, t1): expected finite times t0 < t1, got ${describe(t0)} and ${describe(t1)}`);
     const time = new Interval(t0, t1);
     super(space.dim + 1, [
       [...space.bbox[0], t0],
@@ -46,8 +49,8 @@ export class SpaceTime extends Geometry {
   }
 
   /** Whether x lies on the lateral boundary (the spatial boundary, any time in the interval). */
-  override onBoundary(x: Point): boolean {
-    const [s, t] = this.split(this.point(x, 'onBoundary(x)'));
+  protected override isOnBoundary(x: Point): boolean {
+    const [s, t] = this.split(x);
     return this.space.onBoundary(s) && this.time.inside([t]);
   }
 

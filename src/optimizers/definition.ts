@@ -55,6 +55,8 @@ export interface StateShape {
   readonly n: number;
   /** whether the network is float32 (its parameters must fit) */
   readonly float32: boolean;
+  /** the parameters the state is resumed at, compact (the saved network's, then the scalars): a saved iterate must equal them */
+  readonly iterate: readonly number[];
 }
 
 /** One optimizer (or a family sharing code, one definition per type name). */

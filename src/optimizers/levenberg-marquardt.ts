@@ -8,10 +8,10 @@
 // and μ follows Nielsen's rule (Madsen, Nielsen & Tingleff 2004, §3.2): on a gain ratio
 // ϱ > 0 the step is kept and μ ← μ·max(1/3, 1 − (2ϱ − 1)³), else μ ← μ·ν, ν ← 2ν. All
 // matrices are float64 in WebAssembly memory, allocated once per phase.
-import { checkInteger, checkOption, describe } from '../base/check.js';
+import { checkBytes, formatBytes } from '../base/limits.js';
+import { checkInteger, checkOption, show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Float64Block } from '../engine/parameter-store.js';
-import { formatBytes } from '../runtime/heap.js';
 import type { Optimizer, OptimizerDefinition, OptimizerState } from './definition.js';
 import { checkCount } from './definition.js';
 import type { StepOutcome } from './guard.js';
@@ -279,6 +279,7 @@ function checkLmSize(o: ResolvedLm, rows: number, P: number, where: string): voi
         `more than maxMatrixBytes (${formatBytes(o.maxMatrixBytes)}); use fewer points, 'ssbroyden', or raise maxMatrixBytes`,
     );
   }
+  checkBytes(bytes, where, `'lm''s ${rows}×${P} Jacobian and its normal matrix`);
 }
 
 /** Levenberg–Marquardt. */
@@ -306,7 +307,7 @@ export const lm: OptimizerDefinition<LevenbergMarquardtOptions, ResolvedLm> = {
     const muOk = mu === null || (typeof mu === 'number' && (Number.isNaN(mu) || (mu > 0 && Number.isFinite(mu))));
     if (!Array.isArray(d) || d.length !== 2 || !muOk || !(typeof nu === 'number' && nu >= 2 && Number.isFinite(nu))) {
       throw new JetfitError(
-        `${what}.buffers[0]: expected [damping μ (> 0, or null before the first step), its growth factor ν (≥ 2)], got ${JSON.stringify(d) ?? describe(d)}`,
+        `${what}.buffers[0]: expected [damping μ (> 0, or null before the first step), its growth factor ν (≥ 2)], got ${show(d)}`,
       );
     }
   },

@@ -62,7 +62,7 @@ export interface GradientCulprit {
 }
 
 /**
- * A sum of squares L = ‖R‖² written as one stacked residual vector R and its Jacobian J
+ * A sum of squares L = ‖R‖² (plus a constant, which no step changes) written as one stacked residual vector R and its Jacobian J
  * (one row per residual, compact columns). Owned by one optimizer phase; dispose returns
  * its WebAssembly scratch.
  */

@@ -4,7 +4,7 @@
 // with cubic interpolation (Nocedal & Wright, algorithms 3.5 and 3.6), then the method's
 // update from the curvature pair s = x₊ − x, y = g₊ − g. Vectors are float64 copies of
 // all trainables (flat layout), allocated once.
-import { describe } from '../base/check.js';
+import { show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Optimizer, OptimizerState, StateShape } from './definition.js';
 import { checkVector } from './definition.js';
@@ -240,7 +240,24 @@ export class QuasiNewtonStepper implements Optimizer {
   state(): OptimizerState {
     return this.method.state(this.objective.parameters);
   }
+  /**
+   * Restores a checked state, then recomputes the loss at the restored parameters: a saved
+   * loss that is not the problem's (another problem's state, or a changed one) is refused
+   * rather than trusted by the next line search.
+   */
   restore(s: OptimizerState): void {
+    const saved = s.buffers[2]![0];
+    if (typeof saved === 'number' && Number.isFinite(saved)) {
+      const recomputed = this.objective.value();
+      const tolerance =
+        (this.objective.parameters.dtype === 'float32' ? 1e-4 : 1e-8) * Math.max(Math.abs(saved), Math.abs(recomputed), 1e-300);
+      if (!(Math.abs(recomputed - saved) <= tolerance)) {
+        throw new JetfitError(
+          `resume.optimizer.buffers[2]: the saved loss is ${saved}, the loss recomputed at the saved parameters is ${recomputed}; ` +
+            'the state belongs to another problem (other points, terms or weights) or was changed',
+        );
+      }
+    }
     this.method.restore(s, this.objective.parameters);
   }
   dataChanged(): void {
@@ -258,6 +275,16 @@ export function checkIterate(b: unknown[], shape: StateShape, what: string): voi
   const ls = b[2];
   const num = (v: unknown): boolean => v === null || (typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v)));
   if (!Array.isArray(ls) || ls.length !== 2 || !num(ls[0]) || !(typeof ls[1] === 'number' && Number.isFinite(ls[1]))) {
-    throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${JSON.stringify(ls) ?? describe(ls)}`);
+    throw new JetfitError(`${what}.buffers[2]: expected [loss, last step], got ${show(ls)}`);
+  }
+  // once the method has a loss, its iterate is where the saved run stood: the saved
+  // parameters, or the state belongs to another run (before that, x is not yet set)
+  const x = b[0] as readonly number[];
+  for (let i = 0; typeof ls[0] === 'number' && Number.isFinite(ls[0]) && i < shape.n; i++) {
+    const want = shape.iterate[i]!;
+    if (x[i] !== want && !(shape.float32 && Math.fround(x[i]!) === Math.fround(want)))
+      throw new JetfitError(
+        `${what}.buffers[0]: the saved iterate differs from resume.params and resume.scalars at entry ${i} (${x[i]} against ${want}); a state resumes only at the parameters it was saved with`,
+      );
   }
 }

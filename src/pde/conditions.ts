@@ -2,8 +2,9 @@
 // a geometry (or takes them), computes what the condition needs at them (values, outward
 // normals, periodic images) once, and returns a term whose loss is the mean squared
 // residual of the condition. Their names follow DeepXDE's.
-import { checkInteger, checkKeys, describe } from '../base/check.js';
+import { checkBoolean, checkInteger, checkKeys, describe, show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
+import { checkBytes, pointBytes } from '../base/limits.js';
 import type { Field } from '../fields/field.js';
 import { mean } from '../fields/field.js';
 import { Box } from '../geometry/box.js';
@@ -40,42 +41,78 @@ interface Prepared {
   component: number;
 }
 
+/** A term's weight: a finite number ≥ 0 (default 1). */
+function checkWeight(v: unknown, what: string): number {
+  if (v === undefined) return 1;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new JetfitError(`${what}: weight: expected a finite number ≥ 0, got ${describe(v)}`);
+  return v;
+}
+
+/** Given points: an array of points of dim finite coordinates, copied (a later change to the caller's arrays changes nothing). */
+function givenPoints(v: unknown, dim: number, what: string): Point[] {
+  if (!Array.isArray(v)) throw new JetfitError(`${what}: points: expected an array of points, got ${describe(v)}`);
+  if (v.length === 0) throw new JetfitError(`${what}: points: expected at least one point, got an empty array`);
+  checkBytes(pointBytes(v.length, dim), `${what}: points`, `${v.length} points of ${dim} coordinates`);
+  if (dim !== 1 && v.length === dim && v.every((r) => Array.isArray(r) && r.length > dim && r.length !== dim)) {
+    throw new JetfitError(
+      `${what}: points: got ${dim} arrays of ${(v[0] as unknown[]).length}, expected points of ${dim} coordinates each (transposed?)`,
+    );
+  }
+  return v.map((x: unknown, i) => {
+    if (!Array.isArray(x) || x.length !== dim || !x.every((c) => typeof c === 'number' && Number.isFinite(c)))
+      throw new JetfitError(`${what}: points[${i}]: expected ${dim} finite coordinates, got ${show(x)}`);
+    return [...(x as number[])];
+  });
+}
+
 /** Checks the options and gets the boundary points (sampled and filtered, or given and checked). */
 function boundaryPoints(what: string, g: unknown, o: ConditionOptions | undefined, extra: string[] = []): Prepared {
   if (!(g instanceof Geometry)) throw new JetfitError(`${what}: expected a geometry, got ${describe(g)}`);
   const opts = o ?? {};
   if (typeof opts !== 'object' || opts === null) throw new JetfitError(`${what}: options: expected an object, got ${describe(o)}`);
   checkKeys(opts, [...KEYS, ...extra], `${what}: options`);
-  const weight = opts.weight ?? 1;
-  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
-    throw new JetfitError(`${what}: weight must be a finite number ≥ 0, got ${describe(weight)}`);
+  const weight = checkWeight(opts.weight, what);
   const component = opts.component === undefined ? 0 : checkInteger(opts.component, `${what}: component`, 0);
   if (opts.on !== undefined && typeof opts.on !== 'function')
     throw new JetfitError(`${what}: on must be a function of a point, got ${describe(opts.on)}`);
   let points: Point[];
   if (opts.points !== undefined) {
-    if (!Array.isArray(opts.points)) throw new JetfitError(`${what}: points: expected an array of points, got ${describe(opts.points)}`);
-    opts.points.forEach((x, i) => {
-      if (!g.onBoundary(x)) throw new JetfitError(`${what}: points[${i}] = [${x.join(', ')}] is not on the geometry's boundary`);
+    if (opts.count !== undefined || opts.method !== undefined || opts.seed !== undefined)
+      throw new JetfitError(`${what}: points are given, so count, method and seed do not apply; give one or the other`);
+    points = givenPoints(opts.points, g.dim, what);
+    points.forEach((x, i) => {
+      if (!g.onBoundary(x))
+        throw new JetfitError(
+          `${what}: points[${i}] = ${show(x)} is not on the geometry's boundary (signed distance ${g.signedDistance(x).toExponential(2)})`,
+        );
+      if (opts.on && !opts.on(x)) throw new JetfitError(`${what}: points[${i}] = ${show(x)} is not where the 'on' filter holds`);
     });
-    points = opts.points.map((x) => [...x]);
   } else {
     const count = opts.count === undefined ? 100 : checkInteger(opts.count, `${what}: count`, 1);
     const sample: SampleOptions = { method: opts.method ?? 'uniform', ...(opts.seed === undefined ? {} : { seed: opts.seed }) };
     points = sampleOn(g, count, sample, opts.on, what);
   }
-  if (points.length === 0) throw new JetfitError(`${what}: no points (the 'on' filter kept none)`);
   return { points, weight, component };
 }
 
-/** count boundary points where `on` holds, drawing more while too few pass. */
+/**
+ * count boundary points where `on` holds. A first draw of count points measures the share the
+ * filter keeps; the next draw is sized by it (refused up front when that is beyond the size
+ * limit, or when the filter keeps none of at least 10,000).
+ */
 function sampleOn(g: Geometry, count: number, sample: SampleOptions, on: ((x: Point) => boolean) | undefined, what: string): Point[] {
   if (!on) return g.sampleBoundary(count, sample);
-  for (let m = count, round = 0; round < 12; m *= 2, round++) {
-    const kept = g.sampleBoundary(m, sample).filter((x) => on(x));
+  let m = count;
+  for (let round = 0; round < 8; round++) {
+    checkBytes(pointBytes(m, g.dim), what, `${m} boundary points drawn to keep ${count} where the 'on' filter holds`);
+    const kept = g.sampleBoundary(m, sample).filter((x) => on(x) === true);
     if (kept.length >= count) return kept.slice(0, count);
+    if (kept.length === 0 && m >= 10000)
+      throw new JetfitError(`${what}: the 'on' filter keeps none of ${m} boundary points (it must return true where the condition holds)`);
+    m = kept.length === 0 ? Math.max(10000, m * 16) : Math.ceil(((m * count) / kept.length) * 1.25) + 16;
   }
-  throw new JetfitError(`${what}: the 'on' filter keeps too few boundary points (fewer than ${count} of ${count * 2 ** 11})`);
+  throw new JetfitError(`${what}: the 'on' filter keeps too few boundary points to find ${count}`);
 }
 
 function values(v: PointValue, points: Point[], what: string): number[] {
@@ -87,7 +124,7 @@ function values(v: PointValue, points: Point[], what: string): number[] {
   return points.map((x, i) => {
     const y: unknown = v(x);
     if (typeof y !== 'number' || !Number.isFinite(y))
-      throw new JetfitError(`${what}: the value at points[${i}] = [${x.join(', ')}] is ${describe(y)}; expected a finite number`);
+      throw new JetfitError(`${what}: the value at points[${i}] = ${show(x)} is ${describe(y)}; expected a finite number`);
     return y;
   });
 }
@@ -172,9 +209,19 @@ export function periodic(box: Geometry, axis: number, options?: ConditionOptions
   const lo = space.bbox[0][axis]!,
     hi = space.bbox[1][axis]!;
   const on = options?.on;
-  const p = boundaryPoints('periodic', box, { ...options, on: (x) => Math.abs(x[axis]! - lo) <= 1e-12 * (hi - lo) && (!on || on(x)) }, [
-    'derivative',
-  ]);
+  if (on !== undefined && typeof on !== 'function')
+    throw new JetfitError(`periodic: on must be a function of a point, got ${describe(on)}`);
+  // the points are on the lower face (sampled there, or given and checked to be), each paired with its image on the upper face
+  const lowerFace = (x: Point): boolean => Math.abs(x[axis]! - lo) <= 1e-12 * (hi - lo);
+  if (options?.points !== undefined) {
+    givenPoints(options.points, box.dim, 'periodic').forEach((x, i) => {
+      if (!lowerFace(x))
+        throw new JetfitError(
+          `periodic: points[${i}] = ${show(x)} is not on the lower face (coordinate ${axis} = ${lo}); each given point is paired with its image on the upper face`,
+        );
+    });
+  }
+  const p = boundaryPoints('periodic', box, { ...options, on: (x) => lowerFace(x) && (!on || on(x) === true) }, ['derivative']);
   const derivative = options?.derivative ?? 0;
   if (derivative !== 0 && derivative !== 1) throw new JetfitError(`periodic: derivative: expected 0 or 1, got ${describe(derivative)}`);
   const images = p.points.map((x) => x.map((v, i) => (i === axis ? hi : v)));
@@ -203,28 +250,39 @@ export function initial(geometry: SpaceTime, value: PointValue, options?: Condit
   const count = o.count === undefined ? 100 : checkInteger(o.count, 'initial: count', 1);
   const points = geometry.sampleInitial(count, { method: o.method ?? 'uniform', ...(o.seed === undefined ? {} : { seed: o.seed }) });
   const component = o.component === undefined ? 0 : checkInteger(o.component, 'initial: component', 0);
+  const weight = checkWeight(o.weight, 'initial');
+  const rate = checkBoolean(o.rate, 'initial: rate');
   const t = geometry.dim - 1;
   return {
     points,
     columns: { g: values(value, points, 'initial') },
     // with rate: the initial time derivative ∂u/∂t instead of u
-    loss: (c) => mean((o.rate ? output(c, component).d(t) : output(c, component)).sub(c.data.g!).square()),
-    weight: o.weight ?? 1,
+    loss: (c) => mean((rate ? output(c, component).d(t) : output(c, component)).sub(c.data.g!).square()),
+    weight,
   };
 }
 
-/** u = values at given points (measurements, for an inverse problem or data fitting). */
+/** u = values at given points (measurements, for an inverse problem or data fitting); points and values are copied. */
 export function observations(points: Point[], values: readonly number[], options?: { weight?: number; component?: number }): TermOptions {
   const o = options ?? {};
+  if (typeof o !== 'object' || o === null)
+    throw new JetfitError(`observations: options: expected { weight, component }, got ${describe(o)}`);
   checkKeys(o, ['weight', 'component'], 'observations: options');
-  if (!Array.isArray(values) || values.length !== points?.length) {
-    throw new JetfitError(`observations: expected one value per point (${points?.length} points), got ${describe(values)}`);
+  if (!Array.isArray(points) || points.length === 0 || !Array.isArray(points[0]))
+    throw new JetfitError(`observations: points: expected an array of points (arrays of coordinates), got ${show(points)}`);
+  const copied = givenPoints(points, (points[0] as unknown[]).length, 'observations');
+  if (!Array.isArray(values) || values.length !== copied.length) {
+    throw new JetfitError(`observations: values: expected one value per point (${copied.length} points), got ${describe(values)}`);
   }
+  values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new JetfitError(`observations: values[${i}] is ${describe(v)}; expected a finite number`);
+  });
   const component = o.component === undefined ? 0 : checkInteger(o.component, 'observations: component', 0);
   return {
-    points,
+    points: copied,
     columns: { g: [...values] },
     loss: (c) => mean(output(c, component).sub(c.data.g!).square()),
-    weight: o.weight ?? 1,
+    weight: checkWeight(o.weight, 'observations'),
   };
 }

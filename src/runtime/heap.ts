@@ -3,6 +3,7 @@
 // straddle), grows the memory on demand and reuses freed blocks (first fit, coalesced).
 // Typed-array views are re-created whenever growth has detached the old buffer.
 import { JetfitError } from '../base/errors.js';
+import { formatBytes } from '../base/limits.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -144,12 +145,4 @@ export class Heap {
 
 function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
-}
-
-/** "12.5 MiB" style sizes for error messages. */
-export function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }

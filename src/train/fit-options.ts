@@ -178,6 +178,19 @@ export function resolveFit(net: Mlp, options: FitOptions): ResolvedFit {
       return k;
     });
   }
+  // history.parameters records the scalars by name: two of one name would be trained but one recorded
+  const named = new Map<string, string>();
+  for (const t of terms) {
+    for (const p of t.parameters) {
+      const other = named.get(p.name);
+      if (other !== undefined && scalars.filter((q) => q.name === p.name).length > 1)
+        throw new JetfitError(
+          `fit: two different trainable scalars are named '${p.name}' (in terms '${other}' and '${t.name}'); ` +
+            'history.parameters records scalars by name: give each its own name, or use the same parameter object in both terms',
+        );
+      named.set(p.name, t.name);
+    }
+  }
 
   const phaseList: unknown = options.phases ?? [options];
   if (!Array.isArray(phaseList) || phaseList.length === 0)
@@ -224,6 +237,11 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
     for (const k of Object.keys(override)) {
       if (!names.includes(k)) throw new JetfitError(`${where}.batchSize: no term named '${k}'; the terms are ${names.join(', ')}`);
       checkBatch(override[k], `${where}.batchSize.${k}`);
+      const size = terms[names.indexOf(k)]!.sampler.data.size;
+      if (typeof override[k] === 'number' && override[k] > size)
+        throw new JetfitError(
+          `${where}.batchSize.${k}: ${override[k]} is larger than term '${k}''s ${size} points; use at most ${size}, or 'full'`,
+        );
     }
   } else if (override !== undefined) checkBatch(override, `${where}.batchSize`);
   const batchOf = (t: Term): number | 'full' | undefined =>

@@ -75,6 +75,8 @@ class Run {
   private phaseIndex = 0;
   private phaseStep = 0;
   private resumeOptimizer: OptimizerState | null = null;
+  /** the parameters before a resume state was taken up, put back if the optimizer refuses the state */
+  private beforeResume: Float64Array | null = null;
   private readonly core: Core;
   private chunked: ChunkedEvaluation | null = null;
   private readonly resampling: boolean;
@@ -106,6 +108,8 @@ class Run {
   private resume(r: TrainingState): void {
     ({ step: this.step, phase: this.phaseIndex, phaseStep: this.phaseStep } = r);
     const values = new Float64Array(this.trainables.size);
+    this.beforeResume = new Float64Array(this.trainables.size);
+    this.trainables.save(this.beforeResume);
     this.trainables.unpackVector([...r.params, ...r.scalars], values);
     this.trainables.load(values);
     this.resolved.terms.forEach((t, i) => {
@@ -172,7 +176,13 @@ class Run {
     const stepper = ph.definition.create(ph.opt, this.objective, ph);
     this.stepper = stepper;
     if (this.resumeOptimizer) {
-      stepper.restore(this.resumeOptimizer);
+      try {
+        stepper.restore(this.resumeOptimizer);
+      } catch (e) {
+        // a state refused on restore (its loss recomputed) leaves the network as it was before fit
+        this.trainables.load(this.beforeResume!);
+        throw e;
+      }
       this.resumeOptimizer = null;
     }
     let phaseEnd: PhaseEnd = null;

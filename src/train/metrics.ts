@@ -42,6 +42,10 @@ export class Metrics {
     every: unknown,
   ) {
     this.every = every === undefined ? 100 : checkInteger(every, 'fit: metricsEvery', 1);
+    if (spec === undefined && every !== undefined)
+      throw new JetfitError(
+        'fit: metricsEvery is given without metrics; add metrics: { name: { points, solution } }, or drop metricsEvery',
+      );
     if (spec === undefined) return;
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       throw new JetfitError(`fit: metrics: expected named metrics like { l2: { points, solution } }, got ${describe(spec)}`);

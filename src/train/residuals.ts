@@ -27,13 +27,18 @@ interface Block {
  * The residual blocks of the terms, or an error naming what LM cannot take: trainable
  * scalars, or a term whose loss is not a sum of squares.
  */
-export function residualBlocks(terms: readonly Term[], t: Trainables, where: string): { blocks: Block[]; rows: number } {
+export function residualBlocks(
+  terms: readonly Term[],
+  t: Trainables,
+  where: string,
+): { blocks: Block[]; rows: number; constants: number[] } {
   if (t.scalars.length > 0) {
     throw new JetfitError(
       `${where}: 'lm' trains the network's parameters; this run also trains the scalars ${t.scalars.map((p) => `'${p.name}'`).join(', ')}, whose per-point Jacobian it does not compute; use 'ssbroyden' or 'lbfgs' for them`,
     );
   }
   const blocks: Block[] = [];
+  const constants: number[] = [];
   let rows = 0;
   for (const [index, term] of terms.entries()) {
     const r = squaredResiduals(term.expression);
@@ -45,18 +50,21 @@ export function residualBlocks(terms: readonly Term[], t: Trainables, where: str
     }
     // (a term of weight 0 still gets its rows, all zero: its value is recorded like any other)
     const N = term.sampler.data.size;
-    for (const residual of r) {
+    constants.push(r.constant);
+    for (const residual of r.residuals) {
       const scale = Math.sqrt((term.weight * residual.coefficient) / (residual.kind === 'mean' ? N : 1));
       blocks.push({ term, index, residual, scale, row: rows });
       rows += N;
     }
   }
-  return { blocks, rows };
+  return { blocks, rows, constants };
 }
 
 /** The terms' residuals and Jacobian rows, with their per-point scratch in WebAssembly memory. */
 export class TermResiduals implements LeastSquares {
   private readonly blocks: Block[];
+  /** per term, its loss's constant part (in the value, not in the residuals) */
+  private readonly constants: number[];
   readonly rows: number;
   private readonly scratch: Float64Block;
   private readonly values: Float64Array;
@@ -67,7 +75,7 @@ export class TermResiduals implements LeastSquares {
     private readonly termValues: Record<string, number>,
     where: string,
   ) {
-    ({ blocks: this.blocks, rows: this.rows } = residualBlocks(terms, t, where));
+    ({ blocks: this.blocks, rows: this.rows, constants: this.constants } = residualBlocks(terms, t, where));
     const store = t.store();
     const maxBatch = Math.max(...terms.map((term) => term.sampler.batch * term.setCount));
     this.scratch = store.allocateFloat64(Math.ceil((maxBatch * store.flatLength * store.S) / 8), `${where}: per-point rows`);
@@ -79,7 +87,8 @@ export class TermResiduals implements LeastSquares {
       term.value = NaN;
       this.termValues[term.name] = NaN;
     }
-    const values = this.values.fill(0);
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) values[i] = this.constants[i]!;
     for (const b of this.blocks) values[b.index]! += this.linearizeBlock(b, views, stride);
     let total = 0;
     for (const [i, term] of this.terms.entries()) {

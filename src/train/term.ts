@@ -6,6 +6,7 @@ import type { Mlp } from '../engine/mlp.js';
 import type { Plan } from '../engine/plan.js';
 import { Random } from '../base/random.js';
 import { Dataset, replacePoints, Sampler, type SamplerState, type TermData } from '../data/dataset.js';
+import { strictArguments } from '../fields/context.js';
 import { mappedFields } from '../fields/output-map.js';
 import { Field, Loss, type Parameter } from '../fields/field.js';
 import { lower, type LoweredLoss } from '../fields/lower.js';
@@ -109,6 +110,10 @@ export class Term {
     const data = new Dataset({ points, columns: options.columns, sets: options.sets }, net.inputs, name, net.dtype === 'float32');
     this.seed = seed;
     this.defaultBatch = options.batchSize ?? 'full';
+    if (typeof options.batchSize === 'number' && options.batchSize > data.size)
+      throw new JetfitError(
+        `term '${name}': batchSize ${options.batchSize} is larger than the term's ${data.size} points; use at most ${data.size}, or 'full' for all of them`,
+      );
     this.sampler = new Sampler(data, this.defaultBatch, seed, name);
     this.samplers.set(this.defaultBatch, this.sampler);
     const { context, u, outputs, x } = mappedFields(net, name, [...data.sets.keys()]);
@@ -128,7 +133,7 @@ export class Term {
         return (target as Record<string | symbol, unknown>)[key];
       },
     });
-    const loss = options.loss({ u, outputs, x, data: dataProxy });
+    const loss = options.loss(strictArguments({ u, outputs, x, data: dataProxy }, `term '${name}': the loss`));
     if (!(loss instanceof Loss)) {
       throw new JetfitError(
         `term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +

@@ -84,10 +84,18 @@ export function checkResume(r: unknown, t: Trainables, terms: readonly Term[], p
   terms.forEach((term, i) => {
     term.checkResampleState(re === undefined ? null : re[i], `resume.resampled[${i}]`);
   });
-  checkOptimizerState(s.optimizer, phase, phaseStep, ph, t);
+  checkOptimizerState(s.optimizer, phase, phaseStep, ph, t, s.params as number[], s.scalars as number[]);
 }
 
-function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: PhaseShape, t: Trainables): void {
+function checkOptimizerState(
+  o: unknown,
+  phase: number,
+  phaseStep: number,
+  ph: PhaseShape,
+  t: Trainables,
+  params: readonly number[],
+  scalars: readonly number[],
+): void {
   const what = 'resume.optimizer';
   if (o === null && phaseStep === 0) return;
   if (typeof o !== 'object' || o === null)
@@ -102,5 +110,5 @@ function checkOptimizerState(o: unknown, phase: number, phaseStep: number, ph: P
   checkInteger(st.t, `${what}.t`, 0);
   const b = st.buffers;
   if (!Array.isArray(b)) throw new JetfitError(`${what}.buffers: expected an array of buffers, got ${describe(b)}`);
-  ph.definition.checkState(b, ph.opt, { n: t.compactSize, float32: t.net.dtype === 'float32' }, what);
+  ph.definition.checkState(b, ph.opt, { n: t.compactSize, float32: t.net.dtype === 'float32', iterate: [...params, ...scalars] }, what);
 }

@@ -128,9 +128,11 @@ describe('input maps', () => {
       y = (p: number[]) => a.evaluate([p]).y[0]!;
     const j = a.evaluate(x, { jacobian: true });
     expect(j.jacobian![1]).toBeCloseTo((y([0.2, -0.4 + h]) - y([0.2, -0.4 - h])) / (2 * h), 6);
-    expect(() => fourierFeatures({ inputs: 2, count: 0, scale: 1 })).toThrow(/fourierFeatures: inputs and count must be whole numbers ≥ 1/);
+    expect(() => fourierFeatures({ inputs: 2, count: 0, scale: 1 })).toThrow(
+      /fourierFeatures: count: expected a whole number in \[1, 1000000\], got 0/,
+    );
     expect(() => fourierFeatures({ inputs: 2, count: 3, scale: [1] })).toThrow(
-      /fourierFeatures: scale must be a number > 0 or one per input/,
+      /fourierFeatures: scale: expected a finite number > 0, or one per input \(2\), got \[1\]/,
     );
     for (const n of [a, b, c]) n.dispose();
   });
@@ -147,7 +149,7 @@ describe('input maps', () => {
     );
     expect(() => new Mlp({ sizes: [1, 4, 1], input: inputMap(({ x }) => [x[1]!]) })).toThrow(/x\[1\]: the network has 1 input/);
     expect(() => new Mlp({ sizes: [1, 4, 1], input: 'scale' as never })).toThrow(/input: expected an input map/);
-    expect(() => scaleInputs([0, 1], [1, 1])).toThrow(/scaleInputs\(lower, upper\): expected two corners with lower < upper/);
+    expect(() => scaleInputs([0, 1], [1, 1])).toThrow(/scaleInputs\(lower, upper\): coordinate 1 needs finite lower < upper/);
     const doc = net.toJSON() as { input: { features: unknown[] } };
     doc.input.features = [['nope', ['x', 0]]];
     expect(() => Mlp.fromJSON(doc as never)).toThrow(/Mlp\.fromJSON: input: the function 'nope' cannot be saved/);

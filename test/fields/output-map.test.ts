@@ -79,13 +79,22 @@ describe('output maps', () => {
     expect(Array.from(back.evaluate(points, { laplacian: true }).laplacian!)).toEqual(
       Array.from(net.evaluate(points, { laplacian: true }).laplacian!),
     );
-    const sq = new Mlp({ sizes: [1, 3, 1], seed: 1, output: outputMap(({ u, x }) => u.pow(0.5).add(x[0]!.exp())) });
+    const sq = new Mlp({ sizes: [1, 3, 1], seed: 1, output: outputMap(({ u, x }) => u.square().add(1).pow(0.5).add(x[0]!.exp())) });
+    const root = new Mlp({ sizes: [1, 3, 1], seed: 1, output: outputMap(({ u }) => u.sub(10).pow(0.5)) });
+    expect(() => root.evaluate([[0.4]])).toThrow(/evaluate: the value of output 0 at point 0 is NaN: the output map is not defined there/);
+    root.dispose();
     expect(Mlp.fromJSON(JSON.stringify(sq.toJSON())).evaluate([[0.4]]).y[0]).toBe(sq.evaluate([[0.4]]).y[0]);
     for (const n of [net, back, sq]) n.dispose();
   });
 
   it('refuses bad maps and saved maps by name', () => {
-    expect(() => new Mlp({ sizes: [2, 3, 2], output: map })).toThrow(/outputMap: the map returns 1 fields; the network has 2 outputs/);
+    expect(() => new Mlp({ sizes: [2, 3, 2], output: outputMap(({ u }) => u) })).toThrow(
+      /outputMap: the map returns 1 fields; the network has 2 outputs/,
+    );
+    // a map belongs to networks of one shape: its recorded fields are the first network's
+    expect(() => new Mlp({ sizes: [2, 3, 2], output: map })).toThrow(
+      /outputMap: this map is already used by a network of 2 inputs and 1 outputs/,
+    );
     const k = parameter(1, 'k');
     expect(() => new Mlp({ sizes: [2, 3, 1], output: outputMap(({ u }) => u.mul(k)) })).toThrow(
       /uses the trainable scalar 'k'; an output map is fixed/,

@@ -149,12 +149,14 @@ describe('conditions', () => {
     );
     expect(() => dirichlet(square, 0, { cout: 3 } as never)).toThrow(/unknown option "cout".*did you mean "count"/);
     expect(() => dirichlet(square, () => Number.NaN, { count: 2 })).toThrow(/dirichlet: the value at points\[0\] = .* is NaN/);
-    expect(() => dirichlet(square, 0, { count: 5, on: () => false })).toThrow(/the 'on' filter keeps too few boundary points/);
+    expect(() => dirichlet(square, 0, { count: 5, on: () => false })).toThrow(
+      /dirichlet: the 'on' filter keeps none of 10000 boundary points/,
+    );
     expect(() => periodic(new Disk([0, 0], 1), 0)).toThrow(/periodic: expected a box/);
     expect(() => periodic(square, 2)).toThrow(/periodic: axis: expected a whole number in \[0, 1\], got 2/);
     expect(() => initial(square as never, 0)).toThrow(/initial: expected a space × time geometry/);
     expect(() => robin(square, { a: 1 } as never, 0)).toThrow(/robin: coefficients a and b must be finite numbers/);
-    expect(() => observations([[0, 0]], [1, 2])).toThrow(/observations: expected one value per point \(1 points\)/);
+    expect(() => observations([[0, 0]], [1, 2])).toThrow(/observations: values: expected one value per point \(1 points\)/);
     expect(() => neumann({} as never, 0)).toThrow(/neumann: expected a geometry/);
   });
 });
