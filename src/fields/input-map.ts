@@ -211,5 +211,5 @@ export function fourierFeatures(options: FourierFeatureOptions): InputMap {
 registerInputTransform('fields', (saved, what) => {
   const features = (saved as { features?: unknown }).features;
   if (!Array.isArray(features)) throw new JetfitError(`${what}: expected { kind: 'fields', features: [...] }`);
-  return new InputMap(features.map((f) => loadNested(f, what)));
+  return new InputMap(Array.from(features, (f) => loadNested(f, what)));
 });

@@ -132,8 +132,15 @@ export function decodeNode(s: unknown, d: Decoder): FieldNode {
   if (!Array.isArray(s) || typeof s[0] !== 'string') throw new JetfitError(`${d.what}: unreadable node ${show(s)}`);
   const [tag, ...args] = s as [string, ...unknown[]];
   const rule = BY_TAG.get(tag);
-  return rule ? rule.decode(args, d) : RULES.unary.decode([tag, ...args], d);
+  const node = rule ? rule.decode(args, d) : RULES.unary.decode([tag, ...args], d);
+  // a node with fields its kind does not have would load as something other than what is written
+  const fields = (encodeNode(node, SHAPE) as unknown[]).length;
+  if (s.length !== fields) throw new JetfitError(`${d.what}: the node ${show(s)} has ${s.length} entries; a '${tag}' node has ${fields}`);
+  return node;
 }
+
+/** An encoder that writes a node's own entries only (children as 0): its saved form's length. */
+const SHAPE: Encoder = { child: () => 0, parameter: () => 0 };
 
 /** How deep a saved nested expression may go (deeper documents are refused, not read into a stack overflow). */
 export const MAX_NESTING = 1000;

@@ -194,5 +194,5 @@ export function outputMap(map: (fields: OutputMapArguments) => Field | Field[]):
 registerOutputTransform('fields', (saved, what) => {
   const outputs = (saved as { outputs?: unknown }).outputs;
   if (!Array.isArray(outputs)) throw new JetfitError(`${what}: expected { kind: 'fields', outputs: [...] }`);
-  return new OutputMap(outputs.map((o) => loadNested(o, what)));
+  return new OutputMap(Array.from(outputs, (o) => loadNested(o, what)));
 });

@@ -142,14 +142,25 @@ export abstract class Geometry {
       }
     }
     if (method === 'uniform' || method === 'lhs') {
+      // each draw sized by the share of the box found inside so far, so that a thin shape
+      // (a sliver of its box) costs a few large draws, not a refusal
       const out: Point[] = [];
-      for (let round = 0; out.length < n; round++) {
-        if (round > 60) throw new JetfitError('sampleInterior: the geometry covers almost none of its bounding box');
-        for (const u of unitCube(method, Math.max(16, 2 * (n - out.length)), this.dim, random)) {
+      let drawn = 0;
+      while (out.length < n) {
+        if (drawn >= 1e7 && out.length === 0)
+          throw new JetfitError(
+            `sampleInterior: none of ${drawn} points drawn over the bounding box lies inside; the geometry covers almost none of its bounding box`,
+          );
+        const want = n - out.length;
+        const rate = drawn === 0 ? 1 : out.length / drawn;
+        const m = Math.min(rate > 0 ? Math.ceil((want / rate) * 1.25) + 16 : Math.max(1024, 8 * drawn), 1 << 18);
+        checkBytes(pointBytes(m, this.dim), `sampleInterior: method '${method}'`, `${m} points drawn to keep ${want} inside`);
+        for (const u of unitCube(method, m, this.dim, random)) {
           const x = map(u);
           if (keep(x)) out.push(x);
           if (out.length === n) break;
         }
+        drawn += m;
       }
       return out;
     }

@@ -48,6 +48,9 @@ export function problem(options: ProblemOptions): Problem {
     throw new JetfitError(`problem: points: expected a count or { count, method, seed, resample }, got ${describe(p)}`);
   checkKeys(p, ['count', 'method', 'seed', 'resample'], 'problem: points');
   const count = checkInteger(p.count, 'problem: points.count', 1);
+  const weight = options.weight ?? 1;
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
+    throw new JetfitError(`problem: weight: expected a finite number ≥ 0, got ${describe(weight)}`);
   const residualLoss = (c: LossContext): Loss => {
     const r = pde(c);
     const list = Array.isArray(r) ? r : [r];
@@ -59,11 +62,11 @@ export function problem(options: ProblemOptions): Problem {
   const sample = (n: number, random: Random): Point[] =>
     geometry.sampleInterior(n, { method: p.method ?? 'uniform', seed: p.resample ? random.int(2 ** 31) : (p.seed ?? 0) });
   const equation: TermOptions = p.resample
-    ? { points: sample, count, resample: p.resample, loss: residualLoss, weight: options.weight ?? 1 }
+    ? { points: sample, count, resample: p.resample, loss: residualLoss, weight }
     : {
         points: geometry.sampleInterior(count, { method: p.method ?? 'uniform', seed: p.seed ?? 0 }),
         loss: residualLoss,
-        weight: options.weight ?? 1,
+        weight,
       };
   const conditions = options.conditions ?? {};
   if (typeof conditions !== 'object' || conditions === null || Array.isArray(conditions)) {

@@ -245,7 +245,13 @@ function resolvePhase(p: unknown, where: string, ownBatch: boolean, terms: Term[
     }
   } else if (override !== undefined) checkBatch(override, `${where}.batchSize`);
   const batchOf = (t: Term): number | 'full' | undefined =>
-    override === undefined ? undefined : typeof override === 'object' ? override[t.name] : override;
+    override === undefined
+      ? undefined
+      : typeof override === 'object'
+        ? Object.hasOwn(override, t.name)
+          ? override[t.name]
+          : undefined
+        : override;
   const sizeOf = (t: Term): number | 'full' => batchOf(t) ?? t.defaultBatch;
   let steps: number;
   if (o.steps !== undefined) steps = checkInteger(o.steps, `${where}.steps`, 0);

@@ -111,7 +111,8 @@ export class Metrics {
         max = Math.max(max, Math.abs(e));
       }
       const rel = Math.sqrt(sq) / (m.norm > 0 ? m.norm : 1);
-      into[m.name] ??= { steps: [], relativeL2: [], maxError: [] };
+      // (own keys only: a metric named 'constructor' must not find Object's)
+      if (!Object.hasOwn(into, m.name)) into[m.name] = { steps: [], relativeL2: [], maxError: [] };
       const r = into[m.name]!;
       // measured again at the same step (after the best parameters were put back): replace
       if (r.steps.at(-1) === step) {

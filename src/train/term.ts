@@ -121,7 +121,7 @@ export class Term {
     for (const c of data.columns.keys()) columns[c] = new Field(context, { kind: 'column', name: c });
     const dataProxy = new Proxy(columns, {
       get(target, key) {
-        if (typeof key === 'string' && !(key in target)) {
+        if (typeof key === 'string' && !Object.hasOwn(target, key)) {
           const have = Object.keys(target);
           throw new JetfitError(
             `term '${name}': data column '${key}' is missing; ` +

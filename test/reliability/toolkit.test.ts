@@ -491,3 +491,31 @@ describe('messages and small things new users hit', () => {
     net.dispose();
   });
 });
+
+describe("names that are also Object's own keys ('constructor', 'toString')", () => {
+  const term = { points: [[0], [1]], loss: ({ u }: LossContext) => mean(u.square()) };
+
+  it('a term named toString with a per-term batchSize of another term keeps its own batch', async () => {
+    const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
+    const h = await fit(net, { terms: { toString: term, a: term }, steps: 2, batchSize: { a: 1 } });
+    expect(h.terms.toString).toHaveLength(2);
+    net.dispose();
+  });
+
+  it("a data column named constructor is missing, not Object's constructor", async () => {
+    const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
+    expect(
+      await refusalAsync(() => fit(net, { terms: { a: { ...term, loss: ({ u, data }) => mse(u, data.constructor as never) } }, steps: 1 })),
+    ).toMatch(/term 'a': data column 'constructor' is missing/);
+    net.dispose();
+  });
+
+  it('a metric named constructor is recorded', async () => {
+    const net = new Mlp({ sizes: [1, 2, 1], seed: 1 });
+    const h = await fit(net, { terms: { a: term }, steps: 1, metrics: { constructor: { points: [[0]], solution: () => 0 } } });
+    const name: string = 'constructor';
+    expect(Object.hasOwn(h.metrics, name)).toBe(true);
+    expect(h.metrics[name]!.relativeL2.length).toBeGreaterThan(0);
+    net.dispose();
+  });
+});
