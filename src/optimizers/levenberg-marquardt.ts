@@ -9,12 +9,13 @@
 // ϱ > 0 the step is kept and μ ← μ·max(1/3, 1 − (2ϱ − 1)³), else μ ← μ·ν, ν ← 2ν. All
 // matrices are float64 in WebAssembly memory, allocated once per phase.
 import { checkBytes, formatBytes } from '../base/limits.js';
-import { checkInteger, checkOption, show } from '../base/check.js';
+import { checkInteger, checkOption, describe, show } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Float64Block } from '../engine/parameter-store.js';
 import type { Optimizer, OptimizerDefinition, OptimizerState } from './definition.js';
 import { checkCount } from './definition.js';
 import type { StepOutcome } from './guard.js';
+import { JacobianCg } from './jacobian-cg.js';
 import type { LeastSquares, Objective } from './objective.js';
 
 /**
@@ -32,7 +33,21 @@ export interface LevenbergMarquardtOptions {
   toleranceGrad?: number;
   /** refuse problems whose J and JᵀJ (or Gram matrix) need more bytes (default 1 GiB) */
   maxMatrixBytes?: number;
+  /**
+   * how a step is solved: 'direct' (Cholesky of JᵀJ + μI, or of the Gram matrix JJᵀ + μI when
+   * there are fewer residuals than parameters), 'cg' (conjugate gradients with JᵀJ never
+   * formed), or 'auto' (default: 'direct' while min(residuals, parameters) ≤ 2000 and its
+   * matrices fit maxMatrixBytes, else 'cg')
+   */
+  solver?: 'auto' | 'direct' | 'cg';
+  /** CG's most iterations per solve (default 200) */
+  cgIterations?: number;
+  /** CG stops when ‖residual‖ ≤ this × ‖JᵀR‖ (default 1e-10) */
+  cgTolerance?: number;
 }
+
+/** The largest min(residuals, parameters) 'auto' solves directly. */
+export const DIRECT_LIMIT = 2000;
 
 /** Checked Levenberg–Marquardt options. */
 export interface ResolvedLm {
@@ -43,6 +58,9 @@ export interface ResolvedLm {
   readonly maxTries: number;
   readonly toleranceGrad: number;
   readonly maxMatrixBytes: number;
+  readonly solver: 'auto' | 'direct' | 'cg';
+  readonly cgIterations: number;
+  readonly cgTolerance: number;
 }
 
 /** Bytes LM needs for `rows` residuals and P parameters: J, its transpose or JᵀJ, and a factor. */
@@ -50,6 +68,20 @@ export function lmBytes(rows: number, P: number): number {
   const small = Math.min(rows, P);
   const even = (k: number): number => k + (k & 1);
   return 8 * (rows * even(P) + (rows < P ? P * even(rows) : 0) + 2 * small * even(small) + rows + even(small));
+}
+
+/** Bytes of the 'cg' solver: J and its two-column vectors. */
+export function cgBytes(rows: number, P: number): number {
+  const even = (k: number): number => k + (k & 1);
+  return 8 * (rows * even(P) + 2 * even(rows) + 4 * even(P) + 2 * even(rows));
+}
+
+/** The solver a phase uses for these sizes. */
+export function lmSolver(o: ResolvedLm, rows: number, P: number): 'direct' | 'cg' {
+  if (o.solver !== 'auto') return o.solver;
+  const direct = Math.min(rows, P) <= DIRECT_LIMIT && lmBytes(rows, P) <= o.maxMatrixBytes;
+  // (when neither fits, 'direct': its refusal names both matrices)
+  return direct || cgBytes(rows, P) > o.maxMatrixBytes ? 'direct' : 'cg';
 }
 
 /** Levenberg–Marquardt as a phase's stepper. */
@@ -62,6 +94,8 @@ class LmStepper implements Optimizer {
   /** the normal-equation size: P, or rows when there are fewer rows (the Gram form) */
   private readonly n: number;
   private readonly gram: boolean;
+  private readonly solver: 'direct' | 'cg';
+  private readonly cg: JacobianCg | null;
   private readonly block: Float64Block;
   private readonly J: number;
   private readonly Jt: number;
@@ -92,10 +126,15 @@ class LmStepper implements Optimizer {
     const P = t.compactSize;
     this.P = P;
     this.Pp = P + (P & 1);
-    this.gram = rows < P;
-    this.n = Math.min(rows, P);
+    this.solver = lmSolver(o, rows, P);
+    const direct = this.solver === 'direct';
+    this.gram = direct && rows < P;
+    this.n = direct ? Math.min(rows, P) : 0;
     this.ld = this.n + (this.n & 1);
-    const words = rows * this.Pp + (this.gram ? P * this.ld : 0) + 2 * this.n * this.ld + rows + this.ld;
+    const even = (k: number): number => k + (k & 1);
+    const words = direct
+      ? rows * this.Pp + (this.gram ? P * this.ld : 0) + 2 * this.n * this.ld + rows + this.ld
+      : rows * this.Pp + even(rows) + 4 * even(P) + 2 * even(rows);
     this.block = t.store().allocateFloat64(words, `${where}: the Jacobian of 'lm' (${rows} residuals × ${P} parameters)`);
     try {
       this.residuals = objective.leastSquares(where);
@@ -113,8 +152,19 @@ class LmStepper implements Optimizer {
     this.Jt = this.gram ? take(P * this.ld) : 0;
     this.A = take(this.n * this.ld);
     this.F = take(this.n * this.ld);
-    this.R = take(rows);
+    this.R = take(direct ? rows : even(rows));
     this.rhs = take(this.ld);
+    this.cg = direct
+      ? null
+      : new JacobianCg(
+          rows,
+          P,
+          this.Pp,
+          t.store().kernels.gemm64,
+          { J: this.J, pIn: take(2 * even(P)), jp: take(2 * even(rows)), jtjp: take(2 * even(P)) },
+          o.cgIterations,
+          o.cgTolerance,
+        );
     this.delta = new Float64Array(t.size);
     this.gc = new Float64Array(P);
     this.w = new Float64Array(P);
@@ -132,13 +182,24 @@ class LmStepper implements Optimizer {
     const gmax = this.halfGradient();
     if (!Number.isFinite(gmax)) return { diverged: 'gradient-or-update', update: "an 'lm' step" };
     if (2 * gmax <= this.o.toleranceGrad) return { loss, lr: 1, end: 'converged' };
-    this.normalMatrix();
-    if (!(this.mu > 0)) {
+    let dmax = 0;
+    if (this.cg) {
+      const J = this.views().J;
+      this.cg.linearized(J);
+      // the first μ as the direct solvers take it: from diag(JᵀJ), or diag(JJᵀ) (row norms) in the Gram shape
+      if (this.rows < this.P)
+        for (let r = 0; r < this.rows; r++) {
+          let s = 0;
+          for (let j = 0; j < this.P; j++) s += J[r * this.Pp + j]! ** 2;
+          dmax = Math.max(dmax, s);
+        }
+      else for (const v of this.cg.diagonal) dmax = Math.max(dmax, v);
+    } else {
+      this.normalMatrix();
       const A = this.f64(this.A, this.n * this.ld);
-      let dmax = 0;
       for (let i = 0; i < this.n; i++) dmax = Math.max(dmax, A[i * this.ld + i]!);
-      this.mu = this.o.damping * (dmax > 0 ? dmax : 1);
     }
+    if (!(this.mu > 0)) this.mu = this.o.damping * (dmax > 0 ? dmax : 1);
     const t = this.objective.parameters;
     t.save(this.x);
     for (let attempt = 0; attempt < this.o.maxTries; attempt++) {
@@ -203,6 +264,10 @@ class LmStepper implements Optimizer {
    * model ‖R + Jδ‖² predicts; null when JᵀJ + μI is not positive definite.
    */
   private trial(): { value: number; predicted: number } | null {
+    if (this.cg) {
+      const { predicted } = this.cg.solve(this.gc, this.mu, this.w, (ptr, n) => this.f64(ptr, n));
+      return this.tryStep(predicted);
+    }
     const k = this.objective.parameters.store().kernels;
     const { rows, P, Pp, n, ld } = this;
     // (a trial's pass may have planned buffers and grown the memory: fresh views each time)
@@ -239,7 +304,12 @@ class LmStepper implements Optimizer {
       ww += w[j]! * w[j]!;
     }
     // the model ‖R + Jδ‖² predicts L − (−δᵀg + μ‖δ‖²) with δ = −w
-    const predicted = wg + this.mu * ww;
+    return this.tryStep(wg + this.mu * ww);
+  }
+
+  /** The trial point x − w, loaded, with its loss and the model's predicted decrease. */
+  private tryStep(predicted: number): { value: number; predicted: number } {
+    const w = this.w;
     const t = this.objective.parameters;
     t.unpackNegated(w, this.delta);
     for (let i = 0; i < this.x.length; i++) this.delta[i] = this.x[i]! + this.delta[i]!;
@@ -269,8 +339,24 @@ class LmStepper implements Optimizer {
   }
 }
 
+function checkSolver(v: unknown, what: string): 'auto' | 'direct' | 'cg' {
+  if (v === undefined) return 'auto';
+  if (v !== 'auto' && v !== 'direct' && v !== 'cg') throw new JetfitError(`${what}: expected 'auto', 'direct' or 'cg', got ${describe(v)}`);
+  return v;
+}
+
 /** Refuses an LM phase whose matrices would exceed maxMatrixBytes, naming the sizes. */
 function checkLmSize(o: ResolvedLm, rows: number, P: number, where: string): void {
+  if (lmSolver(o, rows, P) === 'cg') {
+    const bytes = cgBytes(rows, P);
+    if (bytes > o.maxMatrixBytes)
+      throw new JetfitError(
+        `${where}: 'lm' with solver 'cg' needs the ${rows}×${P} Jacobian (${formatBytes(bytes)}), ` +
+          `more than maxMatrixBytes (${formatBytes(o.maxMatrixBytes)}); use fewer points, 'ssbroyden', or raise maxMatrixBytes`,
+      );
+    checkBytes(bytes, where, `'lm''s ${rows}×${P} Jacobian`);
+    return;
+  }
   const bytes = lmBytes(rows, P);
   if (bytes > o.maxMatrixBytes) {
     const small = Math.min(rows, P);
@@ -285,7 +371,7 @@ function checkLmSize(o: ResolvedLm, rows: number, P: number, where: string): voi
 /** Levenberg–Marquardt. */
 export const lm: OptimizerDefinition<LevenbergMarquardtOptions, ResolvedLm> = {
   label: "'lm'",
-  keys: ['type', 'damping', 'maxTries', 'toleranceGrad', 'maxMatrixBytes'],
+  keys: ['type', 'damping', 'maxTries', 'toleranceGrad', 'maxMatrixBytes', 'solver', 'cgIterations', 'cgTolerance'],
   resolve: (o, where) => ({
     type: 'lm',
     lr: 1,
@@ -293,6 +379,9 @@ export const lm: OptimizerDefinition<LevenbergMarquardtOptions, ResolvedLm> = {
     maxTries: o.maxTries === undefined ? 30 : checkInteger(o.maxTries, `${where}.maxTries`, 1),
     toleranceGrad: checkOption(o.toleranceGrad, `${where}.toleranceGrad`, 0, 0),
     maxMatrixBytes: checkOption(o.maxMatrixBytes, `${where}.maxMatrixBytes`, 2 ** 30, 1),
+    solver: checkSolver(o.solver, `${where}.solver`),
+    cgIterations: o.cgIterations === undefined ? 200 : checkInteger(o.cgIterations, `${where}.cgIterations`, 1),
+    cgTolerance: checkOption(o.cgTolerance, `${where}.cgTolerance`, 1e-10, 0, 1),
   }),
   ownSteps: 'by its damping',
   fullBatch: true,

@@ -133,7 +133,14 @@ export class Term {
         return (target as Record<string | symbol, unknown>)[key];
       },
     });
-    const loss = options.loss(strictArguments({ u, outputs, x, data: dataProxy }, `term '${name}': the loss`));
+    let loss: unknown;
+    try {
+      loss = options.loss(strictArguments({ u, outputs, x, data: dataProxy }, `term '${name}': the loss`));
+    } catch (e) {
+      // a field's own message (outputs[5], d(7), ...) does not know which term it is in
+      if (e instanceof JetfitError && !e.message.startsWith('term ')) throw new JetfitError(`term '${name}': ${e.message}`);
+      throw e;
+    }
     if (!(loss instanceof Loss)) {
       throw new JetfitError(
         `term '${name}': the loss must return a scalar (mean(...), sum(...), mse(...) of fields), got ` +

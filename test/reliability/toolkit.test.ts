@@ -434,6 +434,15 @@ describe('the engine: snapshots and overflow', () => {
 });
 
 describe('messages and small things new users hit', () => {
+  it("a condition's wrong component names the term it is in", async () => {
+    const net = new Mlp({ sizes: [2, 4, 1], seed: 1 });
+    const sq = new Rectangle([0, 0], [1, 1]);
+    expect(await refusalAsync(() => fit(net, { terms: { boundary: dirichlet(sq, 0, { component: 3, count: 8 }) }, steps: 1 }))).toMatch(
+      /^term 'boundary': outputs\[3\]: the network has 1 output/,
+    );
+    net.dispose();
+  });
+
   it('two trainable scalars with one name are refused', async () => {
     const net = new Mlp({ sizes: [1, 4, 1], seed: 1 });
     const a = parameter(1, 'k'),

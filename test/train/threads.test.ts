@@ -14,6 +14,7 @@ import {
   mse,
   Mlp,
   parameter,
+  setLimits,
   type DType,
   type FitOptions,
   type History,
@@ -288,6 +289,21 @@ describe('evaluate on threads', () => {
       net.dispose();
       expect([0, 1].every((k) => pool().held(k).size === 0)).toBe(true);
     });
+
+  it('a batch too large is refused with the whole request and its split, not one range of it', () => {
+    const net = new Mlp({ sizes: [3, 64, 64, 2], seed: 2 });
+    const x = Float64Array.from(points(4000, 3, 9));
+    const before = setLimits({ maxBytes: 100000 });
+    try {
+      expect(() => net.evaluate(x, { hessian: 'full' })).toThrow(
+        /^evaluate\(x\): would need about .* \(4000 points and their jets in a buffer shared by 3 threads\)/,
+      );
+    } finally {
+      setLimits(before);
+    }
+    expect(net.evaluate(x, { hessian: 'full' }).hessian!.length).toBe(4000 * 2 * 9);
+    net.dispose();
+  });
 
   it('from a fit’s callback (its workers busy in the fit) it runs on this thread, with the same values', async () => {
     const net = new Mlp({ sizes: [2, 48, 48, 1], dtype: 'float64', seed: 4 });
