@@ -113,7 +113,8 @@ const main = async () => {
   const secondSteps = Number(process.env.SECOND_STEPS ?? 100000);
   // training stops at this many seconds
   const budget = Number(process.env.TIME_BUDGET ?? 480);
-  const { terms, error } = burgers({ collocation: Number(process.env.COLLOCATION ?? 10000) });
+  const collocation = Number(process.env.COLLOCATION ?? 10000);
+  const { terms, error } = burgers({ collocation });
   // (at most the collocation points: a larger batch is refused by name)
   const adamBatch = Math.min(Number(process.env.ADAM_BATCH ?? 2000), collocation);
   const net = new Mlp({ sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 7 });
