@@ -38,7 +38,7 @@ export type { SgdOptions } from './optimizers/sgd.js';
 export type { AdamOptions } from './optimizers/adam.js';
 export type { LbfgsOptions } from './optimizers/lbfgs.js';
 export type { DenseQuasiNewtonOptions } from './optimizers/dense-quasi-newton.js';
-export type { LevenbergMarquardtOptions } from './optimizers/levenberg-marquardt.js';
+export type { LevenbergMarquardtOptions } from './optimizers/lm-options.js';
 export type { PointSampler, ResampleOptions, ResampleState } from './train/resample.js';
 export type { ScheduleSpec } from './train/schedule.js';
 export type { TermData } from './data/dataset.js';

@@ -42,7 +42,7 @@ interface Prepared {
 }
 
 /** A term's weight: a finite number ≥ 0 (default 1). */
-function checkWeight(v: unknown, what: string): number {
+export function checkWeight(v: unknown, what: string): number {
   if (v === undefined) return 1;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
     throw new JetfitError(`${what}: weight: expected a finite number ≥ 0, got ${describe(v)}`);

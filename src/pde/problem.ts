@@ -4,6 +4,7 @@
 import { checkInteger, checkKeys, describe } from '../base/check.js';
 import { JetfitError } from '../base/errors.js';
 import type { Random } from '../base/random.js';
+import { checkWeight } from './conditions.js';
 import { Field, mean, type Loss } from '../fields/field.js';
 import { Geometry, type Point } from '../geometry/geometry.js';
 import type { Sampling } from '../geometry/sequences.js';
@@ -48,9 +49,7 @@ export function problem(options: ProblemOptions): Problem {
     throw new JetfitError(`problem: points: expected a count or { count, method, seed, resample }, got ${describe(p)}`);
   checkKeys(p, ['count', 'method', 'seed', 'resample'], 'problem: points');
   const count = checkInteger(p.count, 'problem: points.count', 1);
-  const weight = options.weight ?? 1;
-  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
-    throw new JetfitError(`problem: weight: expected a finite number ≥ 0, got ${describe(weight)}`);
+  const weight = checkWeight(options.weight, 'problem');
   const residualLoss = (c: LossContext): Loss => {
     const r = pde(c);
     const list = Array.isArray(r) ? r : [r];

@@ -37,6 +37,8 @@ import {
   type TrainingState,
 } from '../../dist/index.js';
 
+import { L } from '../geometry/shapes.js';
+
 await init();
 
 /** The error a call throws (a JetfitError), for its message. */
@@ -93,14 +95,6 @@ describe('geometry refuses what it cannot answer for', () => {
       [0, 2],
     ];
     expect(refusal(() => new Polygon(bowtie))).toMatch(/touch|cross|fold/);
-    const L = new Polygon([
-      [0, 0],
-      [2, 0],
-      [2, 1],
-      [1, 1],
-      [1, 2],
-      [0, 2],
-    ]);
     const pts = L.sampleBoundary(200, { method: 'sobol' });
     outwardByDistance(L, pts);
   });
