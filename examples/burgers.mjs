@@ -9,7 +9,8 @@
 // in about four minutes on one core. RECIPE=2019 runs the paper's recipe (Adam on
 // minibatches, then L-BFGS), which stalls near 1e-3 (the paper reports 6.7e-4).
 // The exact solution comes from the Cole-Hopf transform (see exact() below).
-import { init, Mlp, fit, mean, mse, Random } from 'jetfit';
+import { init, inputMap, Mlp, fit, mean, mse, Random } from 'jetfit';
+import { initOptions, saveNetwork } from './environment.mjs';
 const PI = Math.PI,
   NU = 0.01 / PI;
 
@@ -105,7 +106,7 @@ export function relativeError(u, truth) {
 }
 
 const main = async () => {
-  await init();
+  await init(initOptions());
   const recipe = process.env.RECIPE ?? 'ssbroyden';
   if (recipe !== 'ssbroyden' && recipe !== '2019') throw new Error(`RECIPE: expected ssbroyden or 2019, got ${recipe}`);
   const paper = recipe === '2019';
@@ -117,7 +118,8 @@ const main = async () => {
   const { terms, error } = burgers({ collocation });
   // (at most the collocation points: a larger batch is refused by name)
   const adamBatch = Math.min(Number(process.env.ADAM_BATCH ?? 2000), collocation);
-  const net = new Mlp({ sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 7 });
+  const shape = { sizes: [2, 20, 20, 20, 20, 20, 20, 20, 20, 1], activation: 'tanh', dtype: 'float64' };
+  const net = new Mlp({ ...shape, seed: 7 });
   const phases = paper
     ? [
         // Adam on minibatches of the collocation points, then L-BFGS on all of them
@@ -146,7 +148,11 @@ const main = async () => {
     `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${Math.min(history.steps, adamSteps)} Adam, then ${paper ? 'L-BFGS' : 'SSBroyden'}), ${history.seconds.toFixed(1)} s`,
   );
   console.log(`relative L2 error against the Cole-Hopf solution: ${err.toExponential(3)} (Raissi et al. 2019: 6.7e-4)`);
-  if (process.env.SAVE) (await import('node:fs')).writeFileSync(process.env.SAVE, JSON.stringify(net.toJSON()));
+  // the network trained on (x, 2t - 1); the one saved takes (x, t), the scaling in its input map
+  const saved = new Mlp({ ...shape, input: inputMap(({ x }) => [x[0], x[1].mul(2).sub(1)]) });
+  saved.setParams(net.getParams());
+  saveNetwork(saved);
+  saved.dispose();
   net.dispose();
   const bound = Number(process.env.BOUND ?? (paper ? 5e-3 : 3e-4));
   if (!(err < bound)) {

@@ -3,8 +3,9 @@
 // sees a value of f, so f is learnt up to a constant; one anchor value fixes it, and the
 // result is compared with the exact f = sin.
 import { init, Mlp, fit, mse } from 'jetfit';
+import { initOptions, saveNetwork } from './environment.mjs';
 
-await init();
+await init(initOptions());
 const net = new Mlp({ sizes: [1, 32, 32, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
 const steps = Number(process.env.STEPS ?? 3000);
 const N = 256;
@@ -28,6 +29,7 @@ console.log(
   `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`,
 );
 console.log(`max |f(x) - f(0) - sin(x)| on [-pi, pi]: ${maxErr.toExponential(3)}`);
+saveNetwork(net);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 2e-3);
 if (!(maxErr < bound)) {

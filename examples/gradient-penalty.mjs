@@ -5,8 +5,9 @@
 // square makes f the distance function there. Error against |x| - 0.5 away from the
 // kink at the centre.
 import { init, Mlp, fit, mean, mse } from 'jetfit';
+import { initOptions, saveNetwork } from './environment.mjs';
 
-await init();
+await init(initOptions());
 const steps = Number(process.env.STEPS ?? 3000);
 const R = 0.5;
 const onCircle = [],
@@ -60,6 +61,7 @@ console.log(
   `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`,
 );
 console.log(`max |f - (|x| - ${R})| on [-0.8, 0.8]^2 outside |x| < 0.2: ${err.toExponential(3)}`);
+saveNetwork(net);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 0.08);
 if (!(err < bound)) {

@@ -2,8 +2,9 @@
 // u = 0 on its boundary. The exact solution is u = sin(pi x) sin(pi y). Adam, then L-BFGS
 // (the usual PINN recipe), in float64.
 import { init, Mlp, fit, mean } from 'jetfit';
+import { initOptions, saveNetwork } from './environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const adamSteps = Number(process.env.ADAM_STEPS ?? 2000);
 const lbfgsSteps = Number(process.env.LBFGS_STEPS ?? 3000);
@@ -61,6 +62,7 @@ console.log(
   `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps (${history.stopReason}), ${history.seconds.toFixed(1)} s`,
 );
 console.log(`relative L2 error against sin(pi x) sin(pi y): ${err.toExponential(3)}`);
+saveNetwork(net);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 1e-3);
 if (!(err < bound)) {

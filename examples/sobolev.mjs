@@ -3,8 +3,9 @@
 // the gradient too gives a much better fit (of the function and of its derivatives)
 // than the values alone would from so few samples.
 import { init, Mlp, fit, mse } from 'jetfit';
+import { initOptions, saveNetwork } from './environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const g = (x, y) => Math.sin(PI * x) * Math.cos(PI * y);
 const gx = (x, y) => PI * Math.cos(PI * x) * Math.cos(PI * y);
@@ -61,6 +62,7 @@ console.log(
   `loss ${history.loss[0].toExponential(3)} -> ${history.loss.at(-1).toExponential(3)} in ${history.steps} steps, ${history.seconds.toFixed(2)} s`,
 );
 console.log(`relative L2 error: value ${errValue.toExponential(3)}, gradient ${errGrad.toExponential(3)}`);
+saveNetwork(net);
 net.dispose();
 const bound = Number(process.env.BOUND ?? 1e-2);
 if (!(errValue < bound && errGrad < 3 * bound)) {

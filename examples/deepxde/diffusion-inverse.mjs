@@ -3,8 +3,9 @@
 // u = e^{−t} sin πx at 10 points at t = 1, with the initial and boundary conditions.
 import { dirichlet, fit, init, initial, Interval, Mlp, observations, parameter, problem, SpaceTime } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const geometry = new SpaceTime(new Interval(-1, 1), 0, 1);
 const exact = ([x, t]) => Math.exp(-t) * Math.sin(PI * x);

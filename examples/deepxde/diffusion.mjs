@@ -2,8 +2,9 @@
 // u(x, 0) = sin πx, u(±1, t) = 0; exact u = e^{−t} sin πx. Inputs (x, t): d(1) = ∂/∂t.
 import { dirichlet, fit, init, initial, Interval, Mlp, problem, SpaceTime } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const geometry = new SpaceTime(new Interval(-1, 1), 0, 1);
 const exact = ([x, t]) => Math.exp(-t) * Math.sin(PI * x);

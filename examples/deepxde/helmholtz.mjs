@@ -2,8 +2,9 @@
 // on [0, 1]², u = 0 on the boundary, k₀ = 4π (n = 2); exact u = sin(k₀x) sin(k₀y).
 import { dirichlet, fit, init, Mlp, problem, Rectangle } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const k0 = 4 * Math.PI;
 const k2 = k0 * k0;
 const geometry = new Rectangle([0, 0], [1, 1]);

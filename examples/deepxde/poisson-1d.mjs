@@ -2,8 +2,9 @@
 //   −u'' = π² sin(πx) on [−1, 1], u(±1) = 0; exact u = sin(πx).
 import { dirichlet, fit, init, Interval, Mlp, problem } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const PI2 = PI * PI;
 const geometry = new Interval(-1, 1);

@@ -2,8 +2,9 @@
 // boundary; exact u = sin(πx) sin(πy) sin(πz). The plot is the slice z = 1/2.
 import { Box, dirichlet, fit, init, Mlp, problem } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const geometry = new Box([0, 0, 0], [1, 1, 1]);
 const exact = ([x, y, z]) => Math.sin(PI * x) * Math.sin(PI * y) * Math.sin(PI * z);

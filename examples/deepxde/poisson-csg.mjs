@@ -3,8 +3,9 @@
 // Geometry by set operations, as DeepXDE's `geom1 | geom2`, `-`, `&`.
 import { difference, Disk, dirichlet, fit, init, intersection, Mlp, problem, Rectangle, union } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const shape = difference(union(new Disk([0, 0], 1), new Rectangle([0, -0.5], [1.5, 0.5])), new Disk([0.6, 0], 0.2));
 const geometry = intersection(shape, new Rectangle([-1, -1], [1.5, 0.8]));
 const exact = ([x, y]) => 1 - x * x - y * y;

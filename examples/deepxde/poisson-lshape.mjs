@@ -3,8 +3,9 @@
 // points (evaluateField) and plots u.
 import { dirichlet, evaluateField, fit, init, Mlp, Polygon, problem } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 // biome-ignore format: the vertices read best on one line
 const geometry = new Polygon([[0, 0], [1, 0], [1, -1], [-1, -1], [-1, 1], [0, 1]]);
 const residual = ({ u }) => u.laplacian().add(1);

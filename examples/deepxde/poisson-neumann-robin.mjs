@@ -3,8 +3,9 @@
 // u'(1) = u(1) (Robin: u − u' = 0); both have the exact solution u = (x + 1)².
 import { dirichlet, fit, init, Interval, Mlp, neumann, problem, robin } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const geometry = new Interval(-1, 1);
 const left = dirichlet(geometry, 0, { count: 1, on: ([x]) => x < 0 });
 const right = { count: 1, on: ([x]) => x > 0 };
@@ -21,5 +22,5 @@ for (const [name, condition] of [
   const net = new Mlp({ sizes: [1, 20, 20, 1], activation: 'tanh', dtype: 'float64', seed: 1 });
   const history = await fit(net, { ...pde, phases: recipe('lm', 2000, 200) });
   const test = geometry.sampleInterior(100, { method: 'grid' });
-  report(name, { history, net, exact: ([x]) => (x + 1) ** 2, test, plot: { x: [-1, 1] }, bound: 1e-4 });
+  report(name, { history, net, exact: ([x]) => (x + 1) ** 2, test, plot: { x: [-1, 1] }, bound: 1e-4, part: name });
 }

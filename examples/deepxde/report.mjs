@@ -3,6 +3,7 @@
 // an SVG plot under examples/plots/. Exits non-zero when the error is above BOUND.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { heatMap, lineChart } from 'jetfit';
+import { saveNetwork } from '../environment.mjs';
 
 /**
  * The training recipe: Adam (lr 1e-3) for `adam` steps, then `second` ('lm', 'ssbroyden', ...)
@@ -17,9 +18,10 @@ export function recipe(second, adam, steps, lr = 1e-3) {
 
 /**
  * history: fit's; net; exact: a function of a point, or null; plot: { x: [lo, hi], y?:
- * [lo, hi] (a heat map of u over x × y, else a line of u over x), at?: (x, y) => point }.
+ * [lo, hi] (a heat map of u over x × y, else a line of u over x), at?: (x, y) => point };
+ * part: the network's name when an example trains several (JETFIT_SAVE gets `-part`).
  */
-export function report(name, { history, net, exact, test, plot, bound }) {
+export function report(name, { history, net, exact, test, plot, bound, part }) {
   const u = net.evaluate(test).y;
   let err = NaN;
   if (exact) {
@@ -58,6 +60,7 @@ export function report(name, { history, net, exact, test, plot, bound }) {
     svg = lineChart({ title: name, series }, { x: 'x', y: 'u' });
   }
   writeFileSync(new URL(`${name}.svg`, dir), svg);
+  saveNetwork(net, part);
   const b = Number(process.env.BOUND ?? bound);
   if (exact && !(err < b)) {
     console.error(`error above ${b}`);

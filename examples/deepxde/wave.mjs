@@ -4,8 +4,9 @@
 // second mode, ½ sin 4πx, for its multi-scale Fourier architecture.) Inputs (x, t).
 import { dirichlet, fit, init, initial, Interval, Mlp, problem, SpaceTime } from 'jetfit';
 import { recipe, report } from './report.mjs';
+import { initOptions } from '../environment.mjs';
 
-await init();
+await init(initOptions());
 const PI = Math.PI;
 const geometry = new SpaceTime(new Interval(0, 1), 0, 1);
 const exact = ([x, t]) => Math.sin(PI * x) * Math.cos(2 * PI * t);

@@ -1,10 +1,17 @@
 // Every example end to end on a small budget (fewer steps, looser bounds); the full runs
 // are the examples themselves. Each example exits non-zero when its error is above BOUND.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, Mlp } from '../../dist/index.js';
+
+// where the examples write their networks (JETFIT_SAVE)
+const saves = mkdtempSync(join(tmpdir(), 'jetfit-examples-'));
+beforeAll(() => init({ threads: 1 }));
 
 const run = promisify(execFile);
 
@@ -28,18 +35,49 @@ describe('examples', () => {
     const out = await example('sobolev', { STEPS: '800', BOUND: '5e-2' });
     expect(number(out, /value (\S+),/)).toBeLessThan(5e-2);
   });
-  it('poisson: Laplacian residual, Adam then L-BFGS', async () => {
-    const out = await example('poisson', { ADAM_STEPS: '500', LBFGS_STEPS: '300', GRID: '16', BOUND: '5e-2' });
+  it('poisson: Laplacian residual, Adam then L-BFGS; the same run on 1 and 2 threads (JETFIT_THREADS)', async () => {
+    const env = { ADAM_STEPS: '500', LBFGS_STEPS: '300', GRID: '16', BOUND: '5e-2' };
+    const out = await example('poisson', { ...env, JETFIT_THREADS: '2' });
     expect(number(out, /sin\(pi y\): (\S+)/)).toBeLessThan(5e-2);
+    const one = await example('poisson', { ...env, JETFIT_THREADS: '1' });
+    const summary = (s: string) => /loss .* steps/.exec(s)?.[0];
+    expect(summary(one)).toBeDefined();
+    expect(summary(one)).toBe(summary(out));
   });
   it('gradient penalty: a signed distance from the eikonal penalty', async () => {
     const out = await example('gradient-penalty', { STEPS: '800', BOUND: '0.15' });
     expect(number(out, /outside \|x\| < 0.2: (\S+)/)).toBeLessThan(0.15);
   });
   it('burgers: nonlinear time-dependent PDE against Cole-Hopf, Adam then SSBroyden', async () => {
-    const out = await example('burgers', { COLLOCATION: '1000', ADAM_STEPS: '200', SECOND_STEPS: '150', BOUND: '0.2' });
+    const path = join(saves, 'burgers.json');
+    const out = await example('burgers', { COLLOCATION: '1000', ADAM_STEPS: '200', SECOND_STEPS: '150', BOUND: '0.2', JETFIT_SAVE: path });
     expect(out).toMatch(/then SSBroyden/);
-    expect(number(out, /Cole-Hopf solution: (\S+)/)).toBeLessThan(0.2);
+    const printed = number(out, /Cole-Hopf solution: (\S+)/);
+    expect(printed).toBeLessThan(0.2);
+    // the saved network takes (x, t), the problem's own coordinates: its error on the
+    // example's grid, recomputed here, is the one printed
+    const { exact } = (await import(fileURLToPath(new URL('../../examples/burgers.mjs', import.meta.url)))) as {
+      exact: (x: number, t: number) => number;
+    };
+    const net = Mlp.fromJSON(readFileSync(path, 'utf8'));
+    const grid: number[][] = [],
+      truth: number[] = [];
+    for (let i = 0; i < 256; i++)
+      for (let j = 0; j < 100; j++) {
+        const x = -1 + (2 * i) / 255,
+          t = j / 99;
+        grid.push([x, t]);
+        truth.push(exact(x, t));
+      }
+    const u = net.evaluate(grid).y;
+    let num = 0,
+      den = 0;
+    truth.forEach((v, k) => {
+      num += (u[k]! - v) ** 2;
+      den += v * v;
+    });
+    net.dispose();
+    expect(Math.abs(Math.sqrt(num / den) - printed) / printed).toBeLessThan(1e-3);
   });
   it('burgers: the 2019 recipe (Adam on minibatches, then L-BFGS)', async () => {
     const out = await example('burgers', { RECIPE: '2019', COLLOCATION: '1000', ADAM_STEPS: '200', SECOND_STEPS: '150', BOUND: '0.8' });
@@ -65,8 +103,18 @@ describe('DeepXDE examples', () => {
   ];
   for (const [name, env, re, bound] of cases) {
     it(name, async () => {
-      const out = await example(`deepxde/${name}`, { ...env, BOUND: String(bound) });
+      const path = join(saves, `${name}.json`);
+      const out = await example(`deepxde/${name}`, { ...env, BOUND: String(bound), JETFIT_SAVE: path });
       expect(number(out, re)).toBeLessThan(bound);
+      // the trained network, saved (an example of two networks saves each under its name)
+      const files =
+        name === 'poisson-neumann-robin' ? ['poisson-neumann', 'poisson-robin'].map((p) => path.replace('.json', `-${p}.json`)) : [path];
+      for (const file of files) {
+        expect(existsSync(file), file).toBe(true);
+        const net = Mlp.fromJSON(readFileSync(file, 'utf8'));
+        expect(net.evaluate([[0.5, 0.5, 0.5].slice(0, net.sizes[0])]).y.every(Number.isFinite)).toBe(true);
+        net.dispose();
+      }
       const plot = fileURLToPath(
         new URL(`../../examples/plots/${name === 'poisson-neumann-robin' ? 'poisson-robin' : name}.svg`, import.meta.url),
       );
